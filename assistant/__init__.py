@@ -1,0 +1,1 @@
+"""Core of the virtual dialog office: text, classifier, dialog and knowledge store."""
