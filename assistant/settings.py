@@ -21,6 +21,7 @@ VALIDATION_DIR = PROCESSED_DIR / "validation"
 MODELS_DIR = ROOT / "models"
 MODEL_DIR = MODELS_DIR / "topic"
 METRICS_JSON = MODELS_DIR / "metrics.json"
+PLOTS_DIR = MODELS_DIR / "plots"
 
 KB_DB = DATA_DIR / "kb.duckdb"
 # The live chat log is its own file: no pipeline stage rebuilds or overwrites it.

@@ -1,0 +1,97 @@
+"""Command line: classify, dialog and ask; the contract automated evaluation relies on."""
+
+import argparse
+import json
+import logging
+import sys
+
+from .errors import AssistantError
+
+log = logging.getLogger("assistant")
+
+
+def read_json_lines(stream):
+    """Parsed objects from JSON lines; a bad line is reported and skipped, not fatal."""
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            log.warning("line %d is not JSON (%s); skipped", number, error)
+            continue
+        if isinstance(item, dict):
+            yield item
+        else:
+            log.warning("line %d is not a JSON object; skipped", number)
+
+
+def write_json_line(item: dict) -> None:
+    sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def run_classify(_args) -> None:
+    from .classifier import TopicClassifier
+
+    classifier = TopicClassifier.load()
+    for item in read_json_lines(sys.stdin):
+        context = [str(turn) for turn in item.get("context") or []]
+        prediction = classifier.predict(str(item.get("text") or ""), context)
+        write_json_line({
+            "label": prediction.label,
+            "confidence": round(prediction.confidence, 4),
+            "top": [{"label": label, "p": round(p, 4)} for label, p in prediction.top],
+        })
+
+
+def run_dialog(_args) -> None:
+    from .service import load_dialog_manager
+
+    manager = load_dialog_manager()
+    for item in read_json_lines(sys.stdin):
+        session = manager.new_session(str(item.get("channel") or "utp"))
+        turns = []
+        for turn in item.get("turns") or []:
+            text = turn.get("text", "") if isinstance(turn, dict) else str(turn)
+            reply = manager.reply(session, str(text or ""))
+            turns.append({"label": reply.label, "confidence": round(reply.confidence, 4),
+                          "reply": reply.text})
+        write_json_line({"id": item.get("id"), "turns": turns})
+
+
+def run_ask(args) -> None:
+    from .service import load_dialog_manager
+
+    manager = load_dialog_manager()
+    print(manager.reply(manager.new_session(), " ".join(args.text)).text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser(
+        "classify", help='JSON lines {"text", "context"} on stdin → ranked labels'
+    ).set_defaults(run=run_classify)
+    commands.add_parser(
+        "dialog", help='JSON lines {"id", "turns": [{"text"}]} → replies, one session each'
+    ).set_defaults(run=run_dialog)
+    ask = commands.add_parser("ask", help="print the reply to one message")
+    ask.add_argument("text", nargs="+", help="the client's message")
+    ask.set_defaults(run=run_ask)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        args.run(args)
+    except AssistantError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""The topic classifier: CatBoost over lemmas and Navec vectors, ranked labels out."""
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import settings
+from .errors import ModelMissingError
+from .features import EMBEDDING_FEATURES, FEATURES, TEXT_FEATURES, feature_frame
+from .labels import find_label, load_topics
+
+log = logging.getLogger(__name__)
+
+# Services that say nothing about which connection or service product a message is about.
+NO_SERVICE = frozenset({"smalltalk", "handoff", "none"})
+# A follow-up («а сколько стоит?») names no service of its own: below this share of
+# probability on one service the service of the earlier turns is taken instead.
+OWN_SERVICE_SHARE = 0.5
+MODEL_FILE = "model.cbm"
+META_FILE = "meta.json"
+TOP_SIZE = 3
+
+
+@dataclass(frozen=True)
+class Prediction:
+    label: str
+    confidence: float
+    top: list[tuple[str, float]]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Confidence cut-offs chosen on the validation split and stored with the model."""
+
+    answer: float
+    clarify: float
+
+
+def make_pool(frame, labels=None):
+    from catboost import Pool
+
+    return Pool(
+        frame[FEATURES],
+        label=labels,
+        text_features=TEXT_FEATURES,
+        embedding_features=EMBEDDING_FEATURES,
+    )
+
+
+class TopicClassifier:
+    """Loads once, then ranks labels for a message and its session context."""
+
+    def __init__(self, model, meta: dict):
+        self.model = model
+        self.labels: list[str] = [str(label) for label in model.classes_]
+        self.context_turns: int = meta["context_turns"]
+        self.thresholds = Thresholds(**meta["thresholds"])
+        self.version: str = meta.get("version", "")
+        self.topics = load_topics()
+
+    @classmethod
+    def load(cls, model_dir: Path = settings.MODEL_DIR) -> "TopicClassifier":
+        """Read the model and its metadata; a clear error names the build command."""
+        from catboost import CatBoostClassifier
+
+        model_path, meta_path = model_dir / MODEL_FILE, model_dir / META_FILE
+        if not model_path.exists() or not meta_path.exists():
+            raise ModelMissingError(model_dir)
+        model = CatBoostClassifier()
+        try:
+            model.load_model(str(model_path))
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except Exception as error:
+            log.error("cannot read model in %s: %s", model_dir, error)
+            raise ModelMissingError(model_dir) from error
+        return cls(model, meta)
+
+    def probabilities(self, texts: list[str], contexts: list[list[str]]) -> np.ndarray:
+        """Class probabilities, one row per message, columns in self.labels order."""
+        frame = feature_frame(texts, contexts, self.context_turns)
+        return self.model.predict_proba(make_pool(frame))
+
+    def rank(self, row: np.ndarray) -> Prediction:
+        order = np.argsort(row)[::-1][:TOP_SIZE]
+        top = [(self.labels[i], float(row[i])) for i in order]
+        return Prediction(label=top[0][0], confidence=top[0][1], top=top)
+
+    def predict(self, text: str, context: list[str] | None = None,
+                service: str | None = None) -> Prediction:
+        """Ranked labels for one message; a follow-up takes the service of its session."""
+        if not context:
+            return self.rank(self.probabilities([text], [[]])[0])
+
+        # One call for three rows: with context, the message alone, the latest earlier turn.
+        full, alone, earlier = self.probabilities([text, text, context[-1]], [context, [], []])
+        prediction = self.rank(full)
+        if self._mass(alone, "service")[0] >= OWN_SERVICE_SHARE:
+            return prediction
+        service = service or self._context_service(earlier)
+        return self._follow_up(prediction, alone, service) if service else prediction
+
+    def _mass(self, row: np.ndarray, field: str) -> tuple[float, str]:
+        """The largest probability summed over labels sharing a service (or an aspect)."""
+        totals: dict[str, float] = {}
+        for label, probability in zip(self.labels, row):
+            key = getattr(self.topics[label], field)
+            totals[key] = totals.get(key, 0.0) + float(probability)
+        best = max(totals, key=totals.get)
+        return totals[best], best
+
+    def _context_service(self, earlier: np.ndarray) -> str | None:
+        _, service = self._mass(earlier, "service")
+        return None if service in NO_SERVICE else service
+
+    def _follow_up(self, prediction: Prediction, alone: np.ndarray, service: str) -> Prediction:
+        confidence, aspect = self._mass(alone, "aspect")
+        label = find_label(service, aspect)
+        if label is None or label == prediction.label:
+            return prediction
+        log.debug("follow-up resolved to %s by the session's service", label)
+        rest = [(other, p) for other, p in prediction.top if other != label]
+        return Prediction(label, confidence, [(label, confidence)] + rest[:TOP_SIZE - 1])
+
+    def predict_many(self, texts: list[str], contexts: list[list[str]]) -> list[Prediction]:
+        return [self.rank(row) for row in self.probabilities(texts, contexts)]

@@ -1,0 +1,119 @@
+"""DVC stage train: CatBoost on message and context lemmas and Navec vectors."""
+
+import argparse
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from catboost import CatBoostClassifier
+
+from assistant import settings
+from assistant.classifier import META_FILE, MODEL_FILE, TopicClassifier, make_pool
+from assistant.features import CHAR_FEATURE, FEATURES, feature_frame, split_context
+from assistant.logs import setup_logging
+from assistant.thresholds import choose_answer_threshold, choose_clarify_threshold
+
+log = logging.getLogger("train")
+
+
+def load_labelled(path: Path) -> pd.DataFrame:
+    frame = pd.read_parquet(path)
+    return frame[frame["topic"].notna()].reset_index(drop=True)
+
+
+def features_of(frame: pd.DataFrame, context_turns: int) -> pd.DataFrame:
+    contexts = [split_context(value) for value in frame["context"]]
+    return feature_frame(frame["text"].tolist(), contexts, context_turns)
+
+
+def text_processing(params: dict) -> dict:
+    """Per-class calcers over lemma words and bigrams, and over character 4-grams."""
+    size, floor = str(params["dictionary_size"]), str(params["min_word_count"])
+    calcers = params["text_calcers"]
+    return {
+        "tokenizers": [{"tokenizer_id": "Space", "separator_type": "ByDelimiter",
+                        "delimiter": " "}],
+        "dictionaries": [
+            {"dictionary_id": "Word", "max_dictionary_size": size,
+             "occurrence_lower_bound": floor, "gram_order": "1"},
+            {"dictionary_id": "BiGram", "max_dictionary_size": size,
+             "occurrence_lower_bound": floor, "gram_order": "2"},
+        ],
+        "feature_processing": {
+            "default": [{"dictionaries_names": ["Word", "BiGram"], "feature_calcers": calcers,
+                         "tokenizers_names": ["Space"]}],
+            # Bigrams of 4-grams add little and double the dictionary.
+            str(FEATURES.index(CHAR_FEATURE)): [{
+                "dictionaries_names": ["Word"], "feature_calcers": calcers,
+                "tokenizers_names": ["Space"]}],
+        },
+    }
+
+
+def fit(train: pd.DataFrame, validation: pd.DataFrame, params: dict) -> CatBoostClassifier:
+    model = CatBoostClassifier(
+        loss_function="MultiClass",
+        iterations=params["iterations"],
+        learning_rate=params["learning_rate"],
+        depth=params["depth"],
+        border_count=params["border_count"],
+        early_stopping_rounds=params["early_stopping_rounds"],
+        random_seed=params["seed"],
+        thread_count=-1,
+        text_processing=text_processing(params),
+        verbose=params["log_every"],
+        allow_writing_files=False,
+    )
+    turns = params["context_turns"]
+    train_pool = make_pool(features_of(train, turns), train["topic"].tolist())
+    validation_pool = make_pool(features_of(validation, turns), validation["topic"].tolist())
+    return model.fit(train_pool, eval_set=validation_pool, use_best_model=True)
+
+
+def choose_thresholds(classifier: TopicClassifier, validation: pd.DataFrame,
+                      params: dict) -> dict:
+    """Cut-offs from validation predictions, by the criteria documented in params.yaml."""
+    contexts = [split_context(value) for value in validation["context"]]
+    predictions = classifier.predict_many(validation["text"].tolist(), contexts)
+    truth = validation["topic"].to_numpy()
+    confidence = np.array([p.confidence for p in predictions])
+    correct = np.array([p.label == label for p, label in zip(predictions, truth)])
+    in_top_two = np.array([label in dict(p.top[:2]) for p, label in zip(predictions, truth)])
+
+    answer = choose_answer_threshold(confidence, correct, params["answer_precision"])
+    clarify = choose_clarify_threshold(confidence, in_top_two, answer,
+                                       params["clarify_hit_rate"])
+    return {"answer": answer, "clarify": clarify}
+
+
+def main() -> None:
+    params = settings.stage_params("train")
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--split-dir", type=Path, default=settings.SPLIT_DIR)
+    parser.add_argument("--output-dir", type=Path, default=settings.MODEL_DIR)
+    args = parser.parse_args()
+    setup_logging()
+
+    train = load_labelled(args.split_dir / "train.parquet")
+    validation = load_labelled(args.split_dir / "validation.parquet")
+    log.info("training on %d messages, early stopping on %d", len(train), len(validation))
+
+    model = fit(train, validation, params)
+    log.info("stopped at %d trees", model.tree_count_)
+
+    meta = {"context_turns": params["context_turns"], "thresholds": {"answer": 1, "clarify": 1},
+            "params": params, "train_size": len(train), "trees": model.tree_count_}
+    meta["thresholds"] = choose_thresholds(TopicClassifier(model, meta), validation, params)
+    log.info("thresholds on validation: %s", meta["thresholds"])
+
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    model.save_model(str(args.output_dir / MODEL_FILE))
+    (args.output_dir / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2),
+                                            encoding="utf-8")
+    log.info("saved model and metadata to %s", args.output_dir)
+
+
+if __name__ == "__main__":
+    main()
