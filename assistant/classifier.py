@@ -125,4 +125,5 @@ class TopicClassifier:
         return Prediction(label, confidence, [(label, confidence)] + rest[:TOP_SIZE - 1])
 
     def predict_many(self, texts: list[str], contexts: list[list[str]]) -> list[Prediction]:
-        return [self.rank(row) for row in self.probabilities(texts, contexts)]
+        """Predictions one by one, so that follow-ups are resolved as in a dialog."""
+        return [self.predict(text, context) for text, context in zip(texts, contexts)]

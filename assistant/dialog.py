@@ -8,7 +8,7 @@ from rapidfuzz import fuzz, process
 
 from .classifier import NO_SERVICE, Prediction, TopicClassifier
 from .guard import MAX_MESSAGE_CHARS, check_message
-from .labels import OUT_OF_SCOPE, load_topics
+from .labels import DIALOG_GROUP, OUT_OF_SCOPE, load_topics
 from .mask import mask_text
 from .store import KnowledgeStore
 
@@ -104,8 +104,12 @@ class DialogManager:
                      top=top)
 
     def _clarify(self, session: Session, prediction: Prediction, masked: str) -> Reply:
-        session.choices = [Choice(label, self.topics[label].title)
-                           for label, _ in prediction.top[:2]]
+        """Offer the two likeliest client topics; small talk is never a choice."""
+        labels = [label for label, _ in prediction.top
+                  if self.topics[label].group != DIALOG_GROUP][:2]
+        if not labels:
+            return self._fallback(session, prediction, masked)
+        session.choices = [Choice(label, self.topics[label].title) for label in labels]
         options = "\n".join(f"{number}. {choice.title}"
                             for number, choice in enumerate(session.choices, start=1))
         text = f"{self.store.message('clarify')}\n{options}"

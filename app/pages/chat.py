@@ -1,0 +1,94 @@
+"""The chat page: the client writes, the dialog manager answers, the log keeps both."""
+
+import logging
+from functools import partial
+
+import streamlit as st
+import widgets
+
+log = logging.getLogger(__name__)
+
+CLIENT, BOT = "user", "assistant"
+PLACEHOLDER = "Напишите ваш вопрос"
+
+
+def start_chat(manager) -> None:
+    """A session and the welcome message, once per browser tab."""
+    if "session" in st.session_state:
+        return
+    st.session_state.session = manager.new_session(widgets.read_channel())
+    st.session_state.messages = [bot_message(manager.store.message("welcome"))]
+
+
+def bot_message(text: str, choices=()) -> dict:
+    return {"role": BOT, "text": text, "choices": list(choices)}
+
+
+def exchange(manager, chat_log, client_text: str, respond) -> None:
+    """Show the client's words, get the reply, log it; a failure ends in an apology."""
+    session = st.session_state.session
+    messages = st.session_state.messages
+    messages.append({"role": CLIENT, "text": client_text, "choices": []})
+    try:
+        reply = respond(session)
+    except Exception:
+        # The client sees the polite error text; the traceback is for developers.
+        log.exception("no reply in session %s", session.session_id)
+        messages.append(bot_message(manager.store.message("error")))
+        return
+    if chat_log is not None:
+        chat_log.record(session, reply)
+    messages.append(bot_message(reply.text, reply.choices))
+
+
+def send_text(manager, chat_log) -> None:
+    text = st.session_state.client_text
+    if text:
+        exchange(manager, chat_log, text, partial(manager.reply, raw_text=text))
+
+
+def press_choice(manager, chat_log, choice) -> None:
+    respond = partial(manager.choose, label=choice.label)
+    exchange(manager, chat_log, choice.title, respond)
+
+
+def show_messages(manager, chat_log) -> None:
+    messages = st.session_state.messages
+    for index, message in enumerate(messages):
+        with st.chat_message(message["role"]):
+            if message["role"] == CLIENT:
+                # Client text is never parsed: no HTML, Markdown or maths from outside.
+                st.text(message["text"])
+                continue
+            st.markdown(widgets.format_bot_text(message["text"]))
+            # Buttons of the latest question only: older ones no longer match.
+            if index == len(messages) - 1:
+                show_choices(manager, chat_log, message["choices"], index)
+
+
+def show_choices(manager, chat_log, choices, index: int) -> None:
+    for choice in choices:
+        st.button(
+            choice.title,
+            key=f"choice-{index}-{choice.label}",
+            on_click=press_choice,
+            args=(manager, chat_log, choice),
+        )
+
+
+def show_input(manager, chat_log) -> None:
+    with st.bottom:
+        st.chat_input(
+            PLACEHOLDER,
+            key="client_text",
+            on_submit=send_text,
+            args=(manager, chat_log),
+        )
+        st.caption(widgets.format_bot_text(manager.store.message("privacy_notice")))
+
+
+manager = widgets.require_manager()
+chat_log = widgets.open_chat_log()
+start_chat(manager)
+show_messages(manager, chat_log)
+show_input(manager, chat_log)

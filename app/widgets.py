@@ -1,0 +1,84 @@
+"""What the app's pages share: cached resources, the channel and safe text rendering."""
+
+import logging
+import re
+
+import duckdb
+import streamlit as st
+
+from assistant.chatlog import ChatLog, chatlog_path
+from assistant.dialog import DialogManager
+from assistant.errors import AssistantError
+
+log = logging.getLogger(__name__)
+
+CHANNELS = ("utp", "lk", "mobile")
+DEFAULT_CHANNEL = "utp"
+# Shown when the model or the knowledge store is not built: the store that holds
+# the other client texts is exactly what may be missing.
+NOT_READY = (
+    "Извините, помощник сейчас недоступен. Попробуйте зайти позже или позвоните "
+    "на «Светлую линию» 8 800 220-0-220 — круглосуточно и бесплатно."
+)
+
+# Characters that start Markdown, HTML, maths ($) or Streamlit's :colour[...] marks.
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]<>#|~$&])")
+# List and heading markers count only at the start of a line: "- ", "+ ", "1. ", "===".
+LINE_MARKER = re.compile(r"^([-+=])", re.MULTILINE)
+LIST_NUMBER = re.compile(r"^(\d+)([.)])", re.MULTILINE)
+# ":smile:" becomes an emoji in st.markdown; a colon before a letter is escaped.
+SHORTCODE_COLON = re.compile(r":(?=\w)")
+MARKDOWN_LINE_BREAK = "  \n"
+
+
+@st.cache_resource(show_spinner="Загружаем помощника…")
+def load_manager() -> DialogManager:
+    """The model and the knowledge store, loaded once per process."""
+    # Imported here so a page that never chats does not load CatBoost and Navec.
+    from assistant.service import load_dialog_manager
+
+    return load_dialog_manager()
+
+
+def require_manager() -> DialogManager:
+    """The dialog manager, or a polite message and the end of this run."""
+    try:
+        return load_manager()
+    except AssistantError as error:
+        # Not cached: the next run retries, so the app recovers once the build ends.
+        log.error("assistant not ready: %s", error)
+        st.error(NOT_READY)
+        st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _open_chat_log(path: str) -> ChatLog:
+    return ChatLog(path)
+
+
+def open_chat_log() -> ChatLog | None:
+    """The chat log at the current ASSISTANT_CHATLOG path; None if it cannot open."""
+    path = chatlog_path()
+    try:
+        return _open_chat_log(str(path))
+    except (duckdb.Error, OSError) as error:
+        # Another process holding the file must not keep clients from chatting.
+        log.warning("chat log %s unavailable, not logging this run: %s", path, error)
+        return None
+
+
+def read_channel() -> str:
+    """The channel from ?channel=...; anything unknown counts as the portal (utp)."""
+    channel = st.query_params.get("channel", DEFAULT_CHANNEL).strip().lower()
+    return channel if channel in CHANNELS else DEFAULT_CHANNEL
+
+
+def format_bot_text(text: str) -> str:
+    """Our reply as Markdown that shows exactly this text, one line per line."""
+    # Leading spaces would turn a line into a code block; our texts never need them.
+    lines = "\n".join(line.strip() for line in text.splitlines())
+    escaped = MARKDOWN_SPECIALS.sub(r"\\\1", lines)
+    escaped = LINE_MARKER.sub(r"\\\1", escaped)
+    escaped = LIST_NUMBER.sub(r"\1\\\2", escaped)
+    escaped = SHORTCODE_COLON.sub(r"\\:", escaped)
+    return MARKDOWN_LINE_BREAK.join(escaped.split("\n"))
