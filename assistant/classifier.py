@@ -17,8 +17,9 @@ log = logging.getLogger(__name__)
 # Services that say nothing about which connection or service product a message is about.
 NO_SERVICE = frozenset({"smalltalk", "handoff", "none"})
 # A follow-up («а сколько стоит?») names no service of its own: below this share of
-# probability on one service the service of the earlier turns is taken instead.
-OWN_SERVICE_SHARE = 0.5
+# probability on one service the service of the earlier turns is taken instead. Generic
+# words («заявка», «подключение») lean towards first-time connection, hence a high bar.
+OWN_SERVICE_SHARE = 0.75
 MODEL_FILE = "model.cbm"
 META_FILE = "meta.json"
 TOP_SIZE = 3
@@ -121,8 +122,11 @@ class TopicClassifier:
         if label is None or label == prediction.label:
             return prediction
         log.debug("follow-up resolved to %s by the session's service", label)
-        rest = [(other, p) for other, p in prediction.top if other != label]
-        return Prediction(label, confidence, [(label, confidence)] + rest[:TOP_SIZE - 1])
+        # The other labels share what the resolved one leaves, in their original proportions.
+        others = [(other, p) for other, p in prediction.top if other != label]
+        scale = (1 - confidence) / max(sum(p for _, p in others), 1.0)
+        rest = [(other, p * scale) for other, p in others][:TOP_SIZE - 1]
+        return Prediction(label, confidence, [(label, confidence)] + rest)
 
     def predict_many(self, texts: list[str], contexts: list[list[str]]) -> list[Prediction]:
         """Predictions one by one, so that follow-ups are resolved as in a dialog."""

@@ -17,6 +17,9 @@ log = logging.getLogger(__name__)
 ANSWERED, CLARIFIED, FALLBACK = "answered", "clarified", "fallback"
 CONTEXT_TURNS = 3
 CHOICE_MATCH_SCORE = 80
+# A typed word that fits both offered topics («стоимость») must not pick one at random.
+CHOICE_MARGIN = 10
+AMBIGUOUS = "<ambiguous>"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,11 @@ class Reply:
     top: list[tuple[str, float]] = field(default_factory=list)
 
 
+def numbered(choices: list[Choice]) -> str:
+    """Choices as a numbered list, so that a client can type the number."""
+    return "\n".join(f"{number}. {choice.title}" for number, choice in enumerate(choices, 1))
+
+
 class DialogManager:
     """Turns a client message into a reply, keeping per-session state in Session."""
 
@@ -66,6 +74,8 @@ class DialogManager:
             return self._service_reply(checked.problem, masked)
 
         chosen = self._match_choice(session, checked.text)
+        if chosen == AMBIGUOUS:
+            return self._ask_again(session, masked)
         if chosen:
             reply = self._answer(session, chosen, 1.0, masked, [(chosen, 1.0)])
         else:
@@ -105,16 +115,22 @@ class DialogManager:
 
     def _clarify(self, session: Session, prediction: Prediction, masked: str) -> Reply:
         """Offer the two likeliest client topics; small talk is never a choice."""
-        labels = [label for label, _ in prediction.top
-                  if self.topics[label].group != DIALOG_GROUP][:2]
+        floor = self.classifier.thresholds.clarify
+        labels = [label for label, probability in prediction.top
+                  if self.topics[label].group != DIALOG_GROUP and probability >= floor][:2]
         if not labels:
             return self._fallback(session, prediction, masked)
         session.choices = [Choice(label, self.topics[label].title) for label in labels]
-        options = "\n".join(f"{number}. {choice.title}"
-                            for number, choice in enumerate(session.choices, start=1))
-        text = f"{self.store.message('clarify')}\n{options}"
+        text = f"{self.store.message('clarify')}\n{numbered(session.choices)}"
         return Reply(prediction.label, prediction.confidence, text, CLARIFIED, masked,
                      choices=list(session.choices), top=prediction.top)
+
+    def _ask_again(self, session: Session, masked: str) -> Reply:
+        """The client's words fit both choices: show the same buttons again."""
+        question = self.store.message("clarify_unknown_choice")
+        text = f"{question}\n{numbered(session.choices)}"
+        first = session.choices[0].label
+        return Reply(first, 0.0, text, CLARIFIED, masked, choices=list(session.choices))
 
     def _fallback(self, session: Session, prediction: Prediction, masked: str) -> Reply:
         session.choices = []
@@ -125,14 +141,19 @@ class DialogManager:
         return Reply(OUT_OF_SCOPE, 0.0, self.store.message(key), FALLBACK, masked)
 
     def _match_choice(self, session: Session, text: str) -> str | None:
-        """A typed answer to a clarifying question: its number or (roughly) its title."""
+        """A typed answer to a clarifying question: its number or (roughly) its title.
+
+        Returns AMBIGUOUS when the words fit both choices equally well."""
         if not session.choices:
             return None
         stripped = text.strip().rstrip(".)")
         if stripped.isdigit() and 1 <= int(stripped) <= len(session.choices):
             return session.choices[int(stripped) - 1].label
         titles = {choice.title: choice.label for choice in session.choices}
-        match = process.extractOne(text, list(titles), scorer=fuzz.WRatio)
-        if match and match[1] >= CHOICE_MATCH_SCORE:
-            return titles[match[0]]
-        return None
+        matches = process.extract(text, list(titles), scorer=fuzz.WRatio, limit=2)
+        scores = [score for _, score, _ in matches] + [0]
+        if scores[0] < CHOICE_MATCH_SCORE:
+            return None
+        if scores[0] - scores[1] < CHOICE_MARGIN:
+            return AMBIGUOUS
+        return titles[matches[0][0]]

@@ -13,7 +13,9 @@ RESOURCES = Path(__file__).parent / "resources"
 TAG_PATTERN = re.compile(r"<[^>]{0,200}>")
 SPACE_PATTERN = re.compile(r"\s+")
 # Three or more of one letter are a shout or a stuck key («спасибооо»); two are real Russian.
-REPEAT_PATTERN = re.compile(r"(?<=[^\W\d_])([^\W\d_])\1{2,}")
+REPEAT_PATTERN = re.compile(r"([^\W\d_])\1{2,}")
+# «ООО» (a limited company) is the one Russian word made of a tripled letter.
+KEEP_REPEATS = re.compile(r"(?<![^\W\d_])ооо(?![^\W\d_])")
 # «15квт», «380в», «0,4кв»: a number glued to its unit becomes two tokens.
 GLUED_UNIT_PATTERN = re.compile(r"(\d)([^\W\d_])")
 LATIN_WORD_PATTERN = re.compile(r"[a-z\[\];',.`]+")
@@ -29,6 +31,9 @@ def _read_pairs(name: str) -> list[tuple[str, str]]:
 
 
 LAYOUT = dict(_read_pairs("layout.tsv"))
+# Endings read differently at the end of a word: «novyy», «kakoy», «sinii».
+WORD_ENDINGS = {"iy": "ий", "yy": "ый", "oy": "ой", "ey": "ей", "ay": "ай"}
+WORD_END_PATTERN = re.compile(r"(?:iy|yy|oy|ey|ay)\b")
 TRANSLIT = sorted(_read_pairs("translit.tsv"), key=lambda pair: -len(pair[0]))
 
 
@@ -47,6 +52,7 @@ def swap_layout(text: str) -> str:
 
 def transliterate(text: str) -> str:
     """Read Latin transliteration («skolko stoit») as Cyrillic."""
+    text = WORD_END_PATTERN.sub(lambda match: WORD_ENDINGS[match.group()], text)
     result, position = [], 0
     while position < len(text):
         for source, target in TRANSLIT:
@@ -110,12 +116,21 @@ def fix_latin(text: str) -> str:
     return best if best_share >= MIN_KNOWN_SHARE else text
 
 
+def squeeze_repeats(text: str) -> str:
+    """«спасибооо» → «спасибо», «ооочень» → «очень»; «ооо» as a word stays."""
+    kept = {match.start() for match in KEEP_REPEATS.finditer(text)}
+    return REPEAT_PATTERN.sub(
+        lambda match: match.group() if match.start() in kept else match.group(1), text
+    )
+
+
 def normalize(text: str) -> str:
     """Lowercase text ready for tokens: layout fixed, ё→е, repeats and units split."""
     text = strip_markup(text)
     text = PLACEHOLDER_PATTERN.sub(" ", text)
-    text = fix_latin(text).lower().replace("ё", "е")
-    text = REPEAT_PATTERN.sub(r"\1", text)
+    # Repeats go first: «spasibooo» is only recognised as translit once squeezed.
+    text = squeeze_repeats(text.lower())
+    text = fix_latin(text).replace("ё", "е")
     text = GLUED_UNIT_PATTERN.sub(r"\1 \2", text)
     return SPACE_PATTERN.sub(" ", text).strip()
 

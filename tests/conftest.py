@@ -1,0 +1,25 @@
+"""Heavy resources loaded once per test session; `make test` builds them first."""
+
+import pytest
+
+from assistant.service import load_dialog_manager
+
+
+@pytest.fixture(scope="session")
+def dialog_manager():
+    """The model and the knowledge store behind replies, loaded as the app does."""
+    manager = load_dialog_manager()
+    yield manager
+    manager.store.close()
+
+
+@pytest.fixture(scope="session")
+def classifier(dialog_manager):
+    # The manager's own classifier: loading a second copy would only cost time.
+    return dialog_manager.classifier
+
+
+@pytest.fixture(scope="session")
+def knowledge_store(dialog_manager):
+    # Named apart from test_store.py's `store`, which is built from data/kb in tmp.
+    return dialog_manager.store

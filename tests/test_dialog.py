@@ -1,0 +1,201 @@
+"""The dialog manager: one client session per test, real model and knowledge store."""
+
+import copy
+import re
+
+import pytest
+
+from assistant.classifier import Thresholds
+from assistant.dialog import ANSWERED, CLARIFIED, FALLBACK, DialogManager
+from assistant.guard import MAX_MESSAGE_CHARS
+from assistant.labels import DIALOG_GROUP, all_labels, load_topics
+
+HOT_LINE = "8 800 220-0-220"
+AMBIGUOUS = "Сколько стоит подключение 15 кВт?"
+DIGITS = re.compile(r"\d")
+
+
+@pytest.fixture
+def session(dialog_manager):
+    return dialog_manager.new_session()
+
+
+def manager_with_thresholds(dialog_manager, answer: float,
+                            clarify: float) -> DialogManager:
+    """The real model with other cut-offs: trained ones move with each retraining."""
+    classifier = copy.copy(dialog_manager.classifier)
+    classifier.thresholds = Thresholds(answer=answer, clarify=clarify)
+    return DialogManager(classifier, dialog_manager.store)
+
+
+@pytest.fixture
+def clarifying_manager(dialog_manager):
+    # No message reaches an answer cut-off above 1, so every one gets two choices.
+    return manager_with_thresholds(dialog_manager, answer=1.01, clarify=0.0)
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("Здравствуйте", "greeting"),
+        ("Спасибо за помощь", "thanks"),
+        ("До свидания", "goodbye"),
+    ],
+)
+def test_small_talk_gets_its_own_answer(
+    dialog_manager, knowledge_store, session, text, label
+):
+    reply = dialog_manager.reply(session, text)
+
+    assert (reply.label, reply.outcome) == (label, ANSWERED)
+    assert reply.text == knowledge_store.answer(label).text
+
+
+def test_asking_for_a_person_hands_off_to_the_hot_line(dialog_manager, session):
+    reply = dialog_manager.reply(session, "Позовите оператора")
+
+    assert reply.label == "operator"
+    assert HOT_LINE in reply.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Почему такой большой счёт за свет?", "Как сменить тариф у Мосэнергосбыта?"],
+)
+def test_a_bill_question_is_sent_to_the_retail_supplier(dialog_manager, session, text):
+    reply = dialog_manager.reply(session, text)
+
+    assert reply.label == "out_of_scope"
+    assert "Мосэнергосбыт" in reply.text
+
+
+def test_a_follow_up_stays_on_the_service_of_the_session(dialog_manager, session):
+    first = dialog_manager.reply(session, "Нужно временное подключение для стройки")
+    follow_up = dialog_manager.reply(session, "а сколько стоит?")
+
+    assert first.label == "temporary_apply"
+    assert follow_up.label == "temporary_cost"
+    assert session.service == "temporary"
+
+
+def test_a_follow_up_in_a_new_session_has_no_service_to_take(dialog_manager, session):
+    dialog_manager.reply(dialog_manager.new_session(), "Нужно временное подключение")
+
+    assert dialog_manager.reply(session, "а сколько стоит?").label != "temporary_cost"
+
+
+def test_a_clarification_offers_two_numbered_client_topics(clarifying_manager, session):
+    reply = clarifying_manager.reply(session, AMBIGUOUS)
+
+    assert reply.outcome == CLARIFIED
+    assert len(reply.choices) == 2
+    topics = load_topics()
+    client_top = [label for label, _ in reply.top
+                  if topics[label].group != DIALOG_GROUP]
+    assert [choice.label for choice in reply.choices] == client_top[:2]
+    for number, choice in enumerate(reply.choices, start=1):
+        assert f"{number}. {choice.title}" in reply.text
+
+
+def test_choosing_a_choice_answers_its_topic(
+    clarifying_manager, knowledge_store, session
+):
+    second = clarifying_manager.reply(session, AMBIGUOUS).choices[1]
+    reply = clarifying_manager.choose(session, second.label)
+
+    assert (reply.label, reply.outcome) == (second.label, ANSWERED)
+    assert reply.text == knowledge_store.answer(second.label).text
+    assert session.choices == []
+
+
+@pytest.mark.parametrize("typed", ["1", " 1. ", "1)"])
+def test_typing_one_after_a_clarification_picks_the_first_choice(
+    clarifying_manager, knowledge_store, session, typed
+):
+    first = clarifying_manager.reply(session, AMBIGUOUS).choices[0]
+    reply = clarifying_manager.reply(session, typed)
+
+    assert (reply.label, reply.outcome) == (first.label, ANSWERED)
+    assert reply.text == knowledge_store.answer(first.label).text
+
+
+def test_a_typed_word_that_fits_both_choices_asks_again(
+    clarifying_manager, knowledge_store, session
+):
+    offered = clarifying_manager.reply(session, AMBIGUOUS).choices
+    reply = clarifying_manager.reply(session, "стоимость")
+
+    assert reply.outcome == CLARIFIED
+    assert reply.text.startswith(knowledge_store.message("clarify_unknown_choice"))
+    assert reply.choices == offered
+
+
+def test_a_clarification_offers_no_topic_below_the_clarify_cut_off(dialog_manager, session):
+    strict = manager_with_thresholds(dialog_manager, answer=1.01, clarify=0.3)
+    reply = strict.reply(session, "Мой телефон +7 (985) 114-67-29, перезвоните")
+
+    assert all(p >= 0.3 for label, p in reply.top
+               if label in {choice.label for choice in reply.choices})
+
+
+def test_a_message_below_the_clarify_cut_off_gets_the_fallback(
+    dialog_manager, knowledge_store, session
+):
+    unsure = manager_with_thresholds(dialog_manager, answer=1.01, clarify=1.01)
+    reply = unsure.reply(session, AMBIGUOUS)
+
+    assert reply.outcome == FALLBACK
+    assert reply.text == knowledge_store.message("fallback")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\t ",
+        "😀🙏👍",
+        "а" * 50_000,
+        "Сколько стоит временное подключение? " * 1_400,
+        "<script>alert(1)</script>",
+        "'; DROP TABLE chat_turns; --",
+        "Hello, can you help?",
+        "Коли дадуть світло?",
+        "\x00\x1b[31m",
+    ],
+)
+def test_bad_input_gets_a_polite_reply_with_a_valid_label(
+    dialog_manager, session, text
+):
+    reply = dialog_manager.reply(session, text)
+
+    assert reply.text.strip()
+    assert reply.label in all_labels()
+
+
+def test_a_very_long_message_is_answered_with_a_notice_of_the_cut(
+    dialog_manager, knowledge_store, session
+):
+    reply = dialog_manager.reply(session, "Когда дадут свет? " * 3_000)
+    notice = knowledge_store.message("too_long", limit=MAX_MESSAGE_CHARS)
+
+    assert reply.text.startswith(notice)
+
+
+@pytest.mark.parametrize(
+    "text, phone",
+    [
+        ("Мой номер +7 (985) 114-67-29, перезвоните", "+7 (985) 114-67-29"),
+        ("Нет света, звоните 8-985-114-67-29", "8-985-114-67-29"),
+        ("89851146729 как подать заявку на подключение?", "89851146729"),
+        ("Позовите оператора, тел 8 (495) 123 45 67", "8 (495) 123 45 67"),
+    ],
+)
+def test_the_reply_never_repeats_the_clients_phone(
+    dialog_manager, session, text, phone
+):
+    reply = dialog_manager.reply(session, text)
+    phone_digits = "".join(DIGITS.findall(phone))[1:]
+
+    for shown in (reply.text, reply.masked_text, *session.history):
+        assert phone not in shown
+        assert phone_digits not in "".join(DIGITS.findall(shown))
