@@ -11,6 +11,7 @@ from . import settings
 from .errors import ModelMissingError
 from .features import EMBEDDING_FEATURES, FEATURES, TEXT_FEATURES, feature_frame
 from .labels import find_label, load_topics
+from .text import normalize, words
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +21,8 @@ NO_SERVICE = frozenset({"smalltalk", "handoff", "none"})
 # probability on one service the service of the earlier turns is taken instead. Generic
 # words («заявка», «подключение») lean towards first-time connection, hence a high bar.
 OWN_SERVICE_SHARE = 0.75
+# «а сколько рассматривают заявку?»: follow-ups are short; a longer message states its case.
+FOLLOW_UP_WORDS = 5
 MODEL_FILE = "model.cbm"
 META_FILE = "meta.json"
 TOP_SIZE = 3
@@ -98,10 +101,17 @@ class TopicClassifier:
         # One call for three rows: with context, the message alone, the latest earlier turn.
         full, alone, earlier = self.probabilities([text, text, context[-1]], [context, [], []])
         prediction = self.rank(full)
-        if self._mass(alone, "service")[0] >= OWN_SERVICE_SHARE:
-            return prediction
+        if self._names_own_service(text, alone):
+            # Context may only add certainty to a message that says what it is about.
+            return max(prediction, self.rank(alone), key=lambda p: p.confidence)
         service = service or self._context_service(earlier)
         return self._follow_up(prediction, alone, service) if service else prediction
+
+    def _names_own_service(self, text: str, alone: np.ndarray) -> bool:
+        """Long messages and ones sure of their service are not follow-ups."""
+        if len(words(normalize(text))) > FOLLOW_UP_WORDS:
+            return True
+        return self._mass(alone, "service")[0] >= OWN_SERVICE_SHARE
 
     def _mass(self, row: np.ndarray, field: str) -> tuple[float, str]:
         """The largest probability summed over labels sharing a service (or an aspect)."""

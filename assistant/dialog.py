@@ -2,7 +2,7 @@
 
 import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz, process
 
@@ -83,7 +83,7 @@ class DialogManager:
         session.history.append(masked)
         if checked.truncated:
             notice = self.store.message("too_long", limit=MAX_MESSAGE_CHARS)
-            reply = Reply(**{**reply.__dict__, "text": f"{notice}\n\n{reply.text}"})
+            reply = replace(reply, text=f"{notice}\n\n{reply.text}")
         return reply
 
     def choose(self, session: Session, label: str) -> Reply:
@@ -118,7 +118,8 @@ class DialogManager:
         floor = self.classifier.thresholds.clarify
         labels = [label for label, probability in prediction.top
                   if self.topics[label].group != DIALOG_GROUP and probability >= floor][:2]
-        if not labels:
+        # One leftover topic under a small-talk guess is noise, not a question worth asking.
+        if len(labels) < 2:
             return self._fallback(session, prediction, masked)
         session.choices = [Choice(label, self.topics[label].title) for label in labels]
         text = f"{self.store.message('clarify')}\n{numbered(session.choices)}"

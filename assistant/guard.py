@@ -3,7 +3,9 @@
 import re
 from dataclasses import dataclass
 
-from .text import fix_latin, strip_markup
+import unicodedata
+
+from .text import fix_latin, squeeze_repeats, strip_markup
 
 MAX_MESSAGE_CHARS = 2000
 LETTER_OR_DIGIT = re.compile(r"[^\W_]")
@@ -22,13 +24,15 @@ class Checked:
 
 def check_message(raw: str | None) -> Checked:
     """Clean text plus the reason it cannot be classified, if any."""
-    text = strip_markup(raw or "")
+    # Squeezed before anything reads it: «Пррррривет» is a greeting, not a surname.
+    text = squeeze_repeats(strip_markup(raw or ""))
     truncated = len(text) > MAX_MESSAGE_CHARS
     text = text[:MAX_MESSAGE_CHARS]
     if not text:
         return Checked(text, "empty_message")
     if not LETTER_OR_DIGIT.search(text):
-        return Checked(text, "emoji_only")
+        has_symbols = any(unicodedata.category(ch) == "So" for ch in text)
+        return Checked(text, "emoji_only" if has_symbols else "empty_message")
     if OTHER_CYRILLIC.search(text) or _foreign_latin(text):
         return Checked(text, "not_russian", truncated)
     return Checked(text, None, truncated)

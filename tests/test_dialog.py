@@ -199,3 +199,33 @@ def test_the_reply_never_repeats_the_clients_phone(
     for shown in (reply.text, reply.masked_text, *session.history):
         assert phone not in shown
         assert phone_digits not in "".join(DIGITS.findall(shown))
+
+
+def test_a_greeting_with_stretched_letters_is_a_greeting_not_a_name(dialog_manager, session):
+    reply = dialog_manager.reply(session, "Пррррривет")
+
+    assert reply.label == "greeting"
+    assert "<PER>" not in reply.masked_text
+
+
+def test_punctuation_alone_is_treated_as_an_empty_message(
+    dialog_manager, knowledge_store, session
+):
+    reply = dialog_manager.reply(session, "?!")
+
+    assert reply.text == knowledge_store.message("empty_message")
+
+
+def test_a_clarification_never_offers_a_single_choice(clarifying_manager, session):
+    for text in ["есть кто?", "и", "срок", "подключение"]:
+        reply = clarifying_manager.reply(session, text)
+        assert len(reply.choices) in (0, 2)
+
+
+def test_a_message_that_names_its_own_topic_is_not_pulled_off_by_the_session(
+    dialog_manager, session
+):
+    dialog_manager.reply(session, "Когда дадут свет?")
+    reply = dialog_manager.reply(session, "Сколько стоит временное подключение для стройки?")
+
+    assert reply.label == "temporary_cost"
