@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+CHROMIUM := /usr/bin/chromium
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run test build bench venv clean-outputs
+.PHONY: run test build browser bench venv clean-outputs
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +25,20 @@ build: venv
 run: build
 	$(BIN)/streamlit run app/main.py --server.port $(PORT)
 
-test: build
+# The browser tests drive Debian's Chromium: Playwright's own download is unreachable.
+# Without root the tests skip and say how to install it.
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y --no-install-recommends chromium; \
+	else \
+		echo "No $(CHROMIUM): browser tests will skip. Install it with:"; \
+		echo "  sudo apt-get install -y --no-install-recommends chromium"; \
+	fi
+
+test: build browser
 	$(BIN)/python -m pytest
 
 bench: build

@@ -1,9 +1,9 @@
 """What the app's pages share: cached resources, the channel and safe text rendering."""
 
+import atexit
 import logging
 import re
 
-import duckdb
 import streamlit as st
 
 from assistant.chatlog import ChatLog, chatlog_path
@@ -43,26 +43,32 @@ def load_manager() -> DialogManager:
 def require_manager() -> DialogManager:
     """The dialog manager, or a polite message and the end of this run."""
     try:
-        return load_manager()
+        manager = load_manager()
     except AssistantError as error:
         # Not cached: the next run retries, so the app recovers once the build ends.
         log.error("assistant not ready: %s", error)
         st.error(NOT_READY)
         st.stop()
+    # A rebuilt knowledge store is served without a restart; cheap between checks.
+    manager.store.refresh_if_changed()
+    return manager
 
 
 @st.cache_resource(show_spinner=False)
 def _open_chat_log(path: str) -> ChatLog:
-    return ChatLog(path)
+    chat_log = ChatLog(path)
+    # Rows still queued when the server stops get one last try at the file.
+    atexit.register(chat_log.close)
+    return chat_log
 
 
 def open_chat_log() -> ChatLog | None:
-    """The chat log at the current ASSISTANT_CHATLOG path; None if it cannot open."""
+    """The chat log at the current ASSISTANT_CHATLOG path; None if its folder fails."""
     path = chatlog_path()
     try:
+        # A file held by another process is no error: ChatLog queues rows meanwhile.
         return _open_chat_log(str(path))
-    except (duckdb.Error, OSError) as error:
-        # Another process holding the file must not keep clients from chatting.
+    except OSError as error:
         log.warning("chat log %s unavailable, not logging this run: %s", path, error)
         return None
 

@@ -36,13 +36,27 @@ def run_classify(_args) -> None:
 
     classifier = TopicClassifier.load()
     for item in read_json_lines(sys.stdin):
-        context = [str(turn) for turn in item.get("context") or []]
+        if not isinstance(item.get("text"), str):
+            log.warning("an input has no \"text\" string; classified as an empty message")
+        context = item.get("context") or []
+        context = [context] if isinstance(context, str) else [str(turn) for turn in context]
         prediction = classifier.predict(str(item.get("text") or ""), context)
         write_json_line({
             "label": prediction.label,
             "confidence": round(prediction.confidence, 4),
             "top": [{"label": label, "p": round(p, 4)} for label, p in prediction.top],
         })
+
+
+def read_turns(item: dict) -> list:
+    """The turns of one dialog; a bare string counts as one turn, not as its letters."""
+    turns = item.get("turns") or []
+    if isinstance(turns, str):
+        return [turns]
+    if not isinstance(turns, list):
+        log.warning("dialog %r: \"turns\" is not a list; no turns run", item.get("id"))
+        return []
+    return turns
 
 
 def run_dialog(_args) -> None:
@@ -52,7 +66,7 @@ def run_dialog(_args) -> None:
     for item in read_json_lines(sys.stdin):
         session = manager.new_session(str(item.get("channel") or "utp"))
         turns = []
-        for turn in item.get("turns") or []:
+        for turn in read_turns(item):
             text = turn.get("text", "") if isinstance(turn, dict) else str(turn)
             reply = manager.reply(session, str(text or ""))
             turns.append({"label": reply.label, "confidence": round(reply.confidence, 4),
@@ -67,6 +81,13 @@ def run_ask(args) -> None:
     print(manager.reply(manager.new_session(), " ".join(args.text)).text)
 
 
+def run_mask(_args) -> None:
+    from .mask import mask_text
+
+    for item in read_json_lines(sys.stdin):
+        write_json_line({"masked": mask_text(str(item.get("text") or ""))})
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -76,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "dialog", help='JSON lines {"id", "turns": [{"text"}]} → replies, one session each'
     ).set_defaults(run=run_dialog)
+    commands.add_parser(
+        "mask", help='JSON lines {"text"} on stdin → {"masked"}, personal data replaced'
+    ).set_defaults(run=run_mask)
     ask = commands.add_parser("ask", help="print the reply to one message")
     ask.add_argument("text", nargs="+", help="the client's message")
     ask.set_defaults(run=run_ask)
@@ -90,6 +114,10 @@ def main(argv=None) -> int:
     except AssistantError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader (`| head`) has gone: nothing left to write to.
+        sys.stderr.close()
+        return 0
     return 0
 
 

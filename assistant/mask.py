@@ -1,54 +1,66 @@
-"""Personal data masking: phones, e-mails and person names become placeholders."""
+"""Personal data masking: contacts, names, addresses and documents become tags."""
 
-import re
 from functools import lru_cache
 
-PHONE_TAG = "<PHONE>"
-EMAIL_TAG = "<EMAIL>"
-PERSON_TAG = "<PER>"
+from .mask_address import address_spans
+from .mask_ner import person_spans
+from .mask_patterns import EMAIL_PATTERN, PHONE_PATTERN, Span, pattern_spans, read_rows
 
-# Russian phone numbers as clients type them: +7 / 8 / 7, optional brackets, spaces and
-# dashes anywhere between digit groups, ten digits after the country code.
-PHONE_PATTERN = re.compile(
-    r"(?<![\w+])(?:\+7|8|7)[\s\-‐–]*\(?\d{3}\)?(?:[\s\-‐–]*\d){7}(?!\d)"
-)
-EMAIL_PATTERN = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+", re.UNICODE)
-
-
-def mask_contacts(text: str) -> str:
-    """Replace phone numbers and e-mail addresses."""
-    text = EMAIL_PATTERN.sub(EMAIL_TAG, text)
-    return PHONE_PATTERN.sub(PHONE_TAG, text)
+__all__ = [
+    "EMAIL_PATTERN",
+    "PHONE_PATTERN",
+    "Span",
+    "find_spans",
+    "mask_text",
+    "tags",
+    "warm_up",
+]
 
 
 @lru_cache(maxsize=1)
-def _ner():
-    # The natasha wheel ships the Navec and Slovnet weights: nothing is downloaded.
-    from natasha import NewsEmbedding, NewsNERTagger, Segmenter
-
-    return Segmenter(), NewsNERTagger(NewsEmbedding())
+def tags() -> dict[str, str]:
+    """Entity type → its placeholder, from mask_tags.tsv: PHONE → <PHONE>."""
+    return {kind: tag for kind, tag in read_rows("mask_tags.tsv")}
 
 
-def person_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of person names found by Slovnet NER."""
-    from natasha import Doc
-
-    segmenter, tagger = _ner()
-    doc = Doc(text)
-    doc.segment(segmenter)
-    doc.tag_ner(tagger)
-    return [(span.start, span.stop) for span in doc.spans if span.type == "PER"]
+def without_overlaps(spans: list[Span]) -> list[Span]:
+    """Keep the first of overlapping spans: the finders list the surest ones first."""
+    kept: list[Span] = []
+    for span in spans:
+        if all(span.end <= other.start or other.end <= span.start for other in kept):
+            kept.append(span)
+    return sorted(kept)
 
 
-def mask_persons(text: str) -> str:
-    """Replace person names, right to left so earlier offsets stay valid."""
-    for start, stop in sorted(person_spans(text), reverse=True):
-        text = text[:start] + PERSON_TAG + text[stop:]
-    return text
+def merge_adjacent_names(text: str, spans: list[Span]) -> list[Span]:
+    """Slovnet and the dictionaries may cut a name in two: «Иванова», «Ольга»."""
+    merged: list[Span] = []
+    for span in spans:
+        last = merged[-1] if merged else None
+        joined = last and last.type == span.type == "PER"
+        if joined and not text[last.end : span.start].strip():
+            merged[-1] = Span(last.start, span.end, "PER")
+        else:
+            merged.append(span)
+    return merged
+
+
+def find_spans(text: str) -> list[Span]:
+    """Personal data in the text, sorted, without overlaps."""
+    if not text or not text.strip():
+        return []
+    names = sorted(person_spans(text), key=lambda span: span.start - span.end)
+    found = pattern_spans(text) + address_spans(text) + names
+    return merge_adjacent_names(text, without_overlaps(found))
 
 
 def mask_text(text: str) -> str:
     """Mask every kind of personal data the product knows about."""
-    if not text or not text.strip():
-        return text
-    return mask_persons(mask_contacts(text))
+    for span in reversed(find_spans(text)):
+        text = text[: span.start] + tags()[span.type] + text[span.end :]
+    return text
+
+
+def warm_up() -> None:
+    """Load pymorphy3, the name dictionaries and Slovnet now, not on a first message."""
+    find_spans("Меня зовут Иван Петров")

@@ -27,6 +27,10 @@ KB_DB = DATA_DIR / "kb.duckdb"
 # The live chat log is its own file: no pipeline stage rebuilds or overwrites it.
 CHATLOG_DB = Path(os.environ.get("ASSISTANT_CHATLOG", DATA_DIR / "live" / "chatlog.duckdb"))
 
+# Live chat-log rows older than this are deleted by python -m assistant.retention.
+RETENTION_DAYS = 365
+RETENTION_DAYS_ENV = "ASSISTANT_RETENTION_DAYS"
+
 PARAMS_YAML = ROOT / "params.yaml"
 
 BUILD_COMMAND = "make build"

@@ -1,5 +1,9 @@
 """The knowledge store: answers, service messages and services from the DuckDB file."""
 
+import logging
+import os
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -8,6 +12,8 @@ import duckdb
 
 from . import settings
 from .errors import AssistantError, StoreMissingError, UnknownLabelError
+
+log = logging.getLogger(__name__)
 
 # Everything pipelines/build_kb.py writes; a file without one of them is a stale build.
 REQUIRED_TABLES = frozenset(
@@ -24,6 +30,8 @@ REQUIRED_TABLES = frozenset(
     }
 )
 SOURCE_SEPARATOR = ";"
+# How often a running app looks for a rebuilt file: one stat() per interval.
+REFRESH_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -59,29 +67,61 @@ class UnknownMessageError(AssistantError, KeyError):
 
 
 class KnowledgeStore:
-    """Answers and messages held in memory; the DuckDB file is opened read-only."""
+    """Answers, messages and services copied into memory from the DuckDB file."""
 
-    def __init__(self, path: Path = settings.KB_DB) -> None:
+    def __init__(
+        self,
+        path: Path = settings.KB_DB,
+        check_every: float = REFRESH_SECONDS,
+    ) -> None:
         self.path = Path(path)
-        # The connection stays open for the lookup tables (offices, outages, ...);
-        # replies themselves only read the dicts loaded here.
-        self._connection = connect(self.path)
-        try:
-            self._load()
-        except duckdb.Error as error:
-            self._connection.close()
-            detail = f"corrupt or incomplete: {error}"
-            raise StoreMissingError(self.path, detail) from error
-        except BaseException:
-            self._connection.close()
-            raise
+        self.check_every = check_every
+        self._refresh_lock = threading.Lock()
+        self._checked_at = time.monotonic()
+        # Taken before reading: a rebuild that lands during the load is seen next time.
+        self._signature = file_signature(self.path)
+        self._load()
 
     def _load(self) -> None:
-        check_tables(self._connection, self.path)
-        self._answers = load_answers(self._connection)
-        self._messages = load_messages(self._connection)
-        self._services = load_services(self._connection)
-        check_coverage(self._connection, self.path, self._answers)
+        """Read everything, then let go of the file, so build_kb can replace it."""
+        connection = connect(self.path)
+        try:
+            check_tables(connection, self.path)
+            answers = load_answers(connection)
+            messages = load_messages(connection)
+            services = load_services(connection)
+            check_coverage(connection, self.path, answers)
+        except duckdb.Error as error:
+            detail = f"corrupt or incomplete: {error}"
+            raise StoreMissingError(self.path, detail) from error
+        finally:
+            connection.close()
+        self._answers, self._messages, self._services = answers, messages, services
+
+    def refresh_if_changed(self) -> bool:
+        """Reload if the file was rebuilt; looks once per check_every seconds."""
+        now = time.monotonic()
+        if now - self._checked_at < self.check_every:
+            return False
+        # Another thread is already looking; this reply is served from the current copy.
+        if not self._refresh_lock.acquire(blocking=False):
+            return False
+        try:
+            self._checked_at = now
+            signature = file_signature(self.path)
+            return signature != self._signature and self._reload(signature)
+        finally:
+            self._refresh_lock.release()
+
+    def _reload(self, signature: tuple | None) -> bool:
+        # Kept even when the load fails, so a broken file warns once, not per check.
+        self._signature = signature
+        try:
+            self._load()
+        except AssistantError as error:
+            log.warning("still serving the previous knowledge store: %s", error)
+            return False
+        return True
 
     def answer(self, label: str) -> Answer:
         """The ready-to-show answer of a label; UnknownLabelError if there is none."""
@@ -105,8 +145,7 @@ class KnowledgeStore:
         return list(self._services)
 
     def close(self) -> None:
-        """Release the DuckDB file; the loaded texts stay usable."""
-        self._connection.close()
+        """Nothing to release: the file is closed after each load; kept for `with`."""
 
     def __enter__(self) -> "KnowledgeStore":
         return self
@@ -123,6 +162,15 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(path), read_only=True)
     except duckdb.Error as error:
         raise StoreMissingError(path, f"corrupt or incomplete: {error}") from error
+
+
+def file_signature(path: Path) -> tuple | None:
+    """What changes when build_kb renames a new file over the old one."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 def check_tables(connection, path: Path) -> None:

@@ -9,6 +9,7 @@ from assistant import settings
 from .cold import measure_cold_start
 from .latency import measure_latency
 from .machine import describe_machine
+from .masking import masking_figures, masking_rows
 from .quality import SYSTEMS, read_quality
 
 BENCH_JSON = settings.ROOT / "artifacts" / "bench.json"
@@ -68,6 +69,7 @@ def main() -> None:
     cold = measure_cold_start()
     quality = read_quality()
     latency = measure_latency()
+    masking = masking_figures()
 
     count, every = latency["messages"], latency["session_length"]
     print(format_table([
@@ -76,12 +78,13 @@ def main() -> None:
         (f"Reply latency: {count} test messages, a new session every {every}",
          latency_rows(latency)),
         ("Cold start in a fresh process (file cache warm)", cold_rows(cold)),
+        (f"Masking on {masking['messages']} labelled messages", masking_rows(masking)),
         ("Machine", machine_rows(machine)),
     ]))
 
     figures = {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                "quality": quality, "latency": latency, "cold_start": cold,
-               "machine": machine}
+               "masking": masking, "machine": machine}
     BENCH_JSON.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(figures, indent=2, ensure_ascii=False)
     BENCH_JSON.write_text(text, encoding="utf-8")

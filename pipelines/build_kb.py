@@ -24,6 +24,7 @@ TEXT_SOURCES = {
     "answers": "answers.csv",
     "messages": "messages.csv",
     "services": "services.csv",
+    "sources": "sources.csv",
 }
 # Snapshots keep DuckDB's type detection (timestamps, counts); ids and phone digits stay
 # text, or "0123" would lose its leading zero.
@@ -67,10 +68,12 @@ REQUIRED_MESSAGE_KEYS = [
     "privacy_notice",
     "error",
     "welcome",
+    "data_deleted",
 ]
 MAX_ANSWER_LENGTH = 1200
 DATE_FORMAT = "%Y-%m-%d"
 SOURCE_KEYS = r"^S\d+(?:; S\d+)*$"
+SOURCE_SEPARATOR = ";"
 # Characters Streamlit's markdown would turn into maths, emphasis or headings.
 MARKDOWN_MARKS = r"[$*#_`]"
 # Spelt in two pieces, so the repository's check for left-over marks skips this line.
@@ -159,6 +162,24 @@ def service_expectations() -> list:
     ]
 
 
+def source_reference_frame(answers: pd.DataFrame) -> pd.DataFrame:
+    """One row per source key an answer cites, to check each key is in sources.csv."""
+    keys = answers["sources"].fillna("").str.split(SOURCE_SEPARATOR).explode().str.strip()
+    return pd.DataFrame({"label": answers.loc[keys.index, "label"], "source_key": keys})
+
+
+def citation_expectations(known_keys: list[str]) -> list:
+    return [gxe.ExpectColumnValuesToBeInSet(column="source_key", value_set=known_keys)]
+
+
+def sources_expectations() -> list:
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="source_key"),
+        gxe.ExpectColumnValuesToMatchRegex(column="source_key", regex=r"^S\d+$"),
+        gxe.ExpectColumnValuesToNotBeNull(column="urls"),
+    ]
+
+
 def validate(
     frames: dict[str, pd.DataFrame],
     labels: list[str],
@@ -169,7 +190,10 @@ def validate(
         "answers": (answer_expectations(labels), "label"),
         "messages": (message_expectations(), "key"),
         "services": (service_expectations(), "service_id"),
+        "sources": (sources_expectations(), "source_key"),
+        "citations": (citation_expectations(list(frames["sources"]["source_key"])), "label"),
     }
+    frames = {**frames, "citations": source_reference_frame(frames["answers"])}
     summary, failed = {}, []
     for name, (expectations, id_column) in suites.items():
         result_path = output_dir / f"{name}.json"

@@ -163,3 +163,14 @@ def test_a_missing_model_shows_a_polite_error_and_no_chat(chat_log_path, monkeyp
     assert "недоступен" in app.error[0].value
     assert not app.chat_message and not app.chat_input
     assert not app.exception
+
+
+def test_asking_to_delete_my_data_deletes_the_logged_session(app, store, chat_log_path):
+    send(app, TEMPORARY_COST)
+    assert len(logged_turns(chat_log_path)) == 1
+
+    send(app, "Удалите, пожалуйста, мои данные")
+
+    assert bubbles(app)[-1] == ("assistant", store.message("data_deleted"))
+    assert logged_turns(chat_log_path) == []
+    assert app.caption, "the privacy notice stays under the input"

@@ -221,3 +221,76 @@ def test_build_refuses_sources_with_a_label_left_unanswered(tmp_path):
     with pytest.raises(KbValidationError, match="answers"):
         build(sources, output, tmp_path / "validation")
     assert not output.exists()
+
+
+def test_garbage_bytes_are_reported_corrupt_with_the_build_command(tmp_path):
+    path = tmp_path / "kb.duckdb"
+    path.write_bytes(bytes(range(256)) * 64)
+
+    with pytest.raises(StoreMissingError, match="corrupt or incomplete.*make build"):
+        KnowledgeStore(path)
+
+
+def test_an_open_store_keeps_no_hold_on_its_file(store_path):
+    opened = KnowledgeStore(store_path)
+
+    # A read-only connection left open in this process would refuse a read-write one.
+    with duckdb.connect(str(store_path)) as connection:
+        count = connection.execute("SELECT count(*) FROM answers").fetchone()[0]
+    assert count == len(opened.labels())
+
+
+def rebuild_with_outages_answer(sources, output, text: str) -> None:
+    answers = pd.read_csv(
+        sources / "answers.csv", sep=";", dtype=str, keep_default_na=False
+    )
+    answers.loc[answers["label"] == "outages", "answer"] = text
+    answers.to_csv(sources / "answers.csv", sep=";", index=False)
+    build(sources, output, sources.parent / "validation")
+
+
+@pytest.fixture
+def own_store(tmp_path):
+    """A store built into tmp from a copy of data/kb, for tests that rebuild it."""
+    sources = tmp_path / "kb"
+    shutil.copytree(settings.KB_SOURCE_DIR, sources)
+    path = tmp_path / "kb.duckdb"
+    build(sources, path, tmp_path / "validation")
+    return sources, path
+
+
+def test_a_rebuilt_store_is_served_without_a_restart(own_store):
+    sources, path = own_store
+    store = KnowledgeStore(path, check_every=0)
+    assert not store.refresh_if_changed()
+
+    rebuild_with_outages_answer(sources, path, "Свет дадут после ремонта линии.")
+
+    assert store.refresh_if_changed()
+    assert store.answer("outages").body == "Свет дадут после ремонта линии."
+    assert not store.refresh_if_changed()
+
+
+def test_the_file_is_looked_at_no_more_often_than_the_interval(own_store):
+    sources, path = own_store
+    store = KnowledgeStore(path, check_every=3600)
+    old_text = store.answer("outages").text
+
+    rebuild_with_outages_answer(sources, path, "Свет дадут после ремонта линии.")
+
+    assert not store.refresh_if_changed()
+    assert store.answer("outages").text == old_text
+
+
+def test_a_broken_rebuild_keeps_the_previous_texts_and_warns(own_store, caplog):
+    _, path = own_store
+    store = KnowledgeStore(path, check_every=0)
+    old_text = store.answer("outages").text
+    replacement = path.with_name("broken.duckdb")
+    replacement.write_bytes(b"\x00garbage" * 512)
+    replacement.replace(path)
+
+    assert not store.refresh_if_changed()
+
+    assert store.answer("outages").text == old_text
+    assert "make build" in caplog.text

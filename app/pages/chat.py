@@ -6,6 +6,8 @@ from functools import partial
 import streamlit as st
 import widgets
 
+from assistant import retention
+
 log = logging.getLogger(__name__)
 
 CLIENT, BOT = "user", "assistant"
@@ -41,9 +43,28 @@ def exchange(manager, chat_log, client_text: str, respond) -> None:
     messages.append(bot_message(reply.text, reply.choices))
 
 
+def forget(manager, chat_log, client_text: str) -> None:
+    """Delete the session's logged turns; the request itself is never logged."""
+    session = st.session_state.session
+    messages = st.session_state.messages
+    messages.append({"role": CLIENT, "text": client_text, "choices": []})
+    try:
+        retention.forget_session(chat_log, session)
+    except Exception:
+        # Never confirm a deletion that did not happen.
+        log.exception("session %s not deleted", session.session_id)
+        messages.append(bot_message(manager.store.message("error")))
+        return
+    messages.append(bot_message(manager.store.message("data_deleted")))
+
+
 def send_text(manager, chat_log) -> None:
     text = st.session_state.client_text
-    if text:
+    if not text:
+        return
+    if retention.is_forget_request(text):
+        forget(manager, chat_log, text)
+    else:
         exchange(manager, chat_log, text, partial(manager.reply, raw_text=text))
 
 
