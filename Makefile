@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+API_PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run test build browser bench venv clean-outputs
+.PHONY: run test build browser bench venv clean-outputs api
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +25,9 @@ build: venv
 
 run: build
 	$(BIN)/streamlit run app/main.py --server.port $(PORT)
+
+api: build
+	$(BIN)/uvicorn api.main:app --host 127.0.0.1 --port $(API_PORT)
 
 # The browser tests drive Debian's Chromium: Playwright's own download is unreachable.
 # Without root the tests skip and say how to install it.

@@ -6,7 +6,7 @@ import re
 
 import streamlit as st
 
-from assistant.chatlog import ChatLog, chatlog_path
+from assistant.chatlog import ChatLog, chatlog_dir
 from assistant.dialog import DialogManager
 from assistant.errors import AssistantError
 
@@ -57,16 +57,16 @@ def require_manager() -> DialogManager:
 @st.cache_resource(show_spinner=False)
 def _open_chat_log(path: str) -> ChatLog:
     chat_log = ChatLog(path)
-    # Rows still queued when the server stops get one last try at the file.
+    # Rows still queued when the server stops get one last try at a segment.
     atexit.register(chat_log.close)
     return chat_log
 
 
 def open_chat_log() -> ChatLog | None:
-    """The chat log at the current ASSISTANT_CHATLOG path; None if its folder fails."""
-    path = chatlog_path()
+    """The chat log in the current ASSISTANT_CHATLOG_DIR folder; None if it fails."""
+    path = chatlog_dir()
     try:
-        # A file held by another process is no error: ChatLog queues rows meanwhile.
+        # A folder that refuses writes is no error: ChatLog queues rows meanwhile.
         return _open_chat_log(str(path))
     except OSError as error:
         log.warning("chat log %s unavailable, not logging this run: %s", path, error)

@@ -1,4 +1,4 @@
-"""Forgetting: chat-log rows past the retention period, or a session on request."""
+"""Forgetting: chat-log days past the retention period, or a session on request."""
 
 import argparse
 import logging
@@ -104,8 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace, chat_log: ChatLog) -> str:
     """Delete what the arguments ask for; the line to print."""
-    # A file held by the app or a notebook must fail here, not queue a deletion
-    # that this short-lived process would drop on exit.
+    # A folder this user cannot write must fail here with its name, before any
+    # partition is touched; the app and the API keep appending meanwhile.
     chat_log.connect()
     if args.session is not None:
         deleted = chat_log.delete_session(args.session)

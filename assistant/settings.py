@@ -24,8 +24,20 @@ METRICS_JSON = MODELS_DIR / "metrics.json"
 PLOTS_DIR = MODELS_DIR / "plots"
 
 KB_DB = DATA_DIR / "kb.duckdb"
-# The live chat log is its own file: no pipeline stage rebuilds or overwrites it.
-CHATLOG_DB = Path(os.environ.get("ASSISTANT_CHATLOG", DATA_DIR / "live" / "chatlog.duckdb"))
+# The live chat log is a folder of Parquet segments that no pipeline stage rebuilds.
+CHATLOG_DIR_ENV = "ASSISTANT_CHATLOG_DIR"
+# The variable of the single-file log, still honoured as the folder.
+CHATLOG_LEGACY_ENV = "ASSISTANT_CHATLOG"
+DEFAULT_CHATLOG_DIR = DATA_DIR / "live"
+
+
+def chatlog_dir_from(environ) -> Path:
+    """The chat-log folder that these environment variables name."""
+    named = environ.get(CHATLOG_DIR_ENV) or environ.get(CHATLOG_LEGACY_ENV)
+    return Path(named) if named else DEFAULT_CHATLOG_DIR
+
+
+CHATLOG_DIR = chatlog_dir_from(os.environ)
 
 # Live chat-log rows older than this are deleted by python -m assistant.retention.
 RETENTION_DAYS = 365

@@ -6,8 +6,10 @@ from datetime import datetime, timezone
 
 from assistant import settings
 
+from .api_load import api_load_figures, api_load_rows
 from .cold import measure_cold_start
 from .latency import measure_latency
+from .load import load_figures, load_rows
 from .machine import describe_machine
 from .masking import masking_figures, masking_rows
 from .quality import SYSTEMS, read_quality
@@ -70,6 +72,8 @@ def main() -> None:
     quality = read_quality()
     latency = measure_latency()
     masking = masking_figures()
+    api_load = api_load_figures()
+    chat_load = load_figures()
 
     count, every = latency["messages"], latency["session_length"]
     print(format_table([
@@ -79,12 +83,16 @@ def main() -> None:
          latency_rows(latency)),
         ("Cold start in a fresh process (file cache warm)", cold_rows(cold)),
         (f"Masking on {masking['messages']} labelled messages", masking_rows(masking)),
+        (f"HTTP API on loopback, {api_load['workers']} uvicorn workers, "
+         f"{api_load['seconds_per_level']} s per level", api_load_rows(api_load)),
+        ("Chat page in Chromium, concurrent Streamlit sessions", load_rows(chat_load)),
         ("Machine", machine_rows(machine)),
     ]))
 
     figures = {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                "quality": quality, "latency": latency, "cold_start": cold,
-               "masking": masking, "machine": machine}
+               "masking": masking, "api_load": api_load,
+               "chat_load": chat_load, "machine": machine}
     BENCH_JSON.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(figures, indent=2, ensure_ascii=False)
     BENCH_JSON.write_text(text, encoding="utf-8")

@@ -3,13 +3,13 @@
 import json
 import re
 
-import duckdb
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import assistant.service
 from assistant import settings
+from assistant.chatlog import read_log
 from assistant.errors import ModelMissingError
 from assistant.store import KnowledgeStore
 
@@ -34,8 +34,8 @@ def store():
 
 @pytest.fixture
 def chat_log_path(tmp_path, monkeypatch):
-    path = tmp_path / "live" / "chatlog.duckdb"
-    monkeypatch.setenv("ASSISTANT_CHATLOG", str(path))
+    path = tmp_path / "live"
+    monkeypatch.setenv("ASSISTANT_CHATLOG_DIR", str(path))
     return path
 
 
@@ -61,9 +61,8 @@ def bubbles(app: AppTest) -> list[tuple[str, str]]:
 
 
 def logged_turns(path) -> list[dict]:
-    # Same process, same settings: this connection shares the app's open database.
-    with duckdb.connect(str(path)) as connection:
-        frame = connection.execute("SELECT * FROM chat_turns ORDER BY turn_index").df()
+    # Same process: read_log first writes what the app's log still holds in memory.
+    frame = read_log(path).sort_values("turn_index", kind="stable")
     return frame.to_dict("records")
 
 

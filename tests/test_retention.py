@@ -2,14 +2,15 @@
 
 from datetime import datetime, timedelta, timezone
 
-import duckdb
 import pytest
 
-from assistant.chatlog import ChatLog
+from assistant import chatlog, segments
+from assistant.chatlog import ChatLog, read_log
 from assistant.dialog import ANSWERED, Choice, Reply, Session
 from assistant.retention import forget_session, is_forget_request, main
 
 DAY = timedelta(days=1)
+HOUR = timedelta(hours=1)
 
 
 def make_reply(text: str = "когда дадут свет") -> Reply:
@@ -18,34 +19,32 @@ def make_reply(text: str = "когда дадут свет") -> Reply:
 
 @pytest.fixture
 def chat_log_path(tmp_path, monkeypatch):
-    path = tmp_path / "live" / "chatlog.duckdb"
-    monkeypatch.setenv("ASSISTANT_CHATLOG", str(path))
+    path = tmp_path / "live"
+    monkeypatch.setenv("ASSISTANT_CHATLOG_DIR", str(path))
     monkeypatch.delenv("ASSISTANT_RETENTION_DAYS", raising=False)
     return path
 
 
-def log_rows_aged(path, ages_in_days: list[int]) -> list[Session]:
-    """One session per row, each row logged that many days ago."""
+def log_rows_aged(path, ages: list, now: datetime | None = None) -> list[Session]:
+    """One session per row, each logged that long before now (days, or a timedelta)."""
+    now = now or datetime.now(timezone.utc)
     chat_log = ChatLog(path)
-    sessions = [Session(turns=1) for _ in ages_in_days]
-    for session in sessions:
-        chat_log.record(session, make_reply())
-    chat_log.close()
-
-    now = datetime.now(timezone.utc)
-    with duckdb.connect(str(path)) as connection:
-        for session, age in zip(sessions, ages_in_days, strict=True):
-            connection.execute(
-                "UPDATE chat_turns SET logged_at = ? WHERE session_id = ?",
-                [now - age * DAY, session.session_id],
-            )
+    sessions = [Session(turns=1) for _ in ages]
+    with pytest.MonkeyPatch.context() as patch:
+        for session, age in zip(sessions, ages, strict=True):
+            age = age if isinstance(age, timedelta) else age * DAY
+            patch.setattr(chatlog, "utc_now", lambda age=age: now - age)
+            chat_log.record(session, make_reply())
+        chat_log.close()
     return sessions
 
 
 def logged_sessions(path) -> list[str]:
-    with duckdb.connect(str(path)) as connection:
-        rows = connection.execute("SELECT session_id FROM chat_turns").fetchall()
-    return sorted(row[0] for row in rows)
+    return sorted(read_log(path)["session_id"])
+
+
+def logged_days(path) -> list[str]:
+    return [folder.name for folder in segments.partitions(path, "chat_turns")]
 
 
 @pytest.mark.parametrize(
@@ -88,7 +87,7 @@ def test_other_messages_are_not_taken_for_a_request_to_delete(text):
 
 
 def test_forgetting_a_session_deletes_its_rows_and_its_context(tmp_path):
-    chat_log = ChatLog(tmp_path / "chatlog.duckdb")
+    chat_log = ChatLog(tmp_path / "live")
     forgotten, kept = Session(), Session()
     for session in [forgotten, forgotten, kept]:
         chat_log.record(session, make_reply())
@@ -162,9 +161,12 @@ def test_one_session_is_deleted_by_its_id(chat_log_path, capsys):
     assert logged_sessions(chat_log_path) == [kept.session_id]
 
 
-def test_a_file_that_cannot_be_opened_ends_in_an_error_naming_it(chat_log_path, capsys):
-    # A directory in the file's place fails to open just as a file locked by the app.
-    chat_log_path.mkdir(parents=True)
+def test_a_folder_that_cannot_be_written_ends_in_an_error_naming_it(
+    chat_log_path, capsys
+):
+    # A file in the folder's place refuses writes even to root.
+    chat_log_path.parent.mkdir(parents=True, exist_ok=True)
+    chat_log_path.write_text("not a folder")
 
     assert main(["--older-than-days", "30"]) == 2
 
@@ -178,3 +180,31 @@ def test_the_command_has_help_for_every_option(capsys):
 
     help_text = capsys.readouterr().out
     assert "--older-than-days" in help_text and "--session" in help_text
+
+
+def test_old_days_go_whole_and_the_boundary_day_is_rewritten(chat_log_path):
+    # Noon: an hour either side of the cut stays on the same day.
+    now = datetime.now(timezone.utc).replace(hour=12)
+    ages = [40 * DAY, 30 * DAY + HOUR, 30 * DAY - HOUR, 10 * DAY]
+    sessions = log_rows_aged(chat_log_path, ages, now)
+    days_before = logged_days(chat_log_path)
+
+    deleted = ChatLog(chat_log_path).delete_older_than(30, now=now)
+
+    days_after = logged_days(chat_log_path)
+    assert deleted == 2
+    assert len(days_before) == 3 and days_after == days_before[1:]
+    kept = sorted(session.session_id for session in sessions[2:])
+    assert logged_sessions(chat_log_path) == kept
+
+
+def test_rows_queued_in_this_process_obey_the_period_too(tmp_path, monkeypatch):
+    chat_log = ChatLog(tmp_path, flush_rows=100, flush_seconds=3600)
+    long_ago = datetime.now(timezone.utc) - 40 * DAY
+    monkeypatch.setattr(chatlog, "utc_now", lambda: long_ago)
+    chat_log.record(Session(), make_reply())
+
+    assert chat_log.delete_older_than(30, now=long_ago + 40 * DAY) == 1
+
+    assert chat_log.queued == 0
+    chat_log.close()

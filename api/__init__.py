@@ -1,0 +1,1 @@
+"""The HTTP API of the assistant for the mobile app and the portals' chat widgets."""

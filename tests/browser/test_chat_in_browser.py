@@ -1,0 +1,111 @@
+"""The chat page in Chromium, the way a client of the personal account (lk) uses it."""
+
+import csv
+
+import pytest
+from playwright.sync_api import expect
+
+from assistant import settings
+from assistant.chatlog import read_log
+from assistant.guard import MAX_MESSAGE_CHARS
+from assistant.labels import load_topics
+
+pytestmark = pytest.mark.browser
+
+ANSWERS_CSV = settings.DATA_DIR / "kb" / "answers.csv"
+# Question → a fact only that topic's answer gives; the second is a follow-up that
+# takes its service (temporary connection) from the first.
+CONVERSATION = [
+    ("Сколько стоит временное подключение для стройки?", "подключение оплачивают"),
+    ("а сколько рассматривают?", "10 рабочих дней"),
+    ("Как передать показания счётчика?", "Мосэнергосбыт"),
+]
+# Tried against the trained model with load_dialog_manager(): a choice of two topics.
+UNCLEAR = "Как подать заявку?"
+INJECTION = (
+    '<script>window.__owned=1</script><img src=x onerror="window.__owned=2"> '
+    "**жирный** $x^2$"
+)
+LONG_MESSAGE = ("Как передать показания счётчика? " * 400)[:10_000]
+TOO_LONG_NOTICE = f"учту только первые {MAX_MESSAGE_CHARS} символов"
+PERSONAL = "Меня зовут Иван Петров, мой телефон +7 916 123-45-67. Когда дадут свет?"
+PERSONAL_MASKED = "Меня зовут <PER>, мой телефон <PHONE>. Когда дадут свет?"
+PERSONAL_PARTS = ["Петров", "916", "123-45-67"]
+
+
+def first_line_of_answer(title: str) -> str:
+    """The opening line of the answer to the topic with this button title."""
+    labels = {topic.title: label for label, topic in load_topics().items()}
+    with ANSWERS_CSV.open(encoding="utf-8") as handle:
+        rows = csv.DictReader(handle, delimiter=";")
+        answers = {row["label"]: row["answer"] for row in rows}
+    return answers[labels[title]].splitlines()[0].strip()
+
+
+def test_the_lk_chat_opens_with_the_welcome(chat):
+    welcome = chat.open("lk")
+
+    expect(welcome).to_contain_text("виртуальный помощник")
+    expect(chat.page.get_by_text("Переписка в чате сохраняется")).to_be_visible()
+
+
+def test_three_questions_with_a_follow_up_get_answers_with_their_facts(chat):
+    chat.open("lk")
+
+    for question, fact in CONVERSATION:
+        reply = chat.send(question)
+        expect(chat.client_messages.last).to_have_text(question)
+        expect(reply).to_contain_text(fact)
+    expect(chat.bot_messages).to_have_count(len(CONVERSATION) + 1)
+
+
+def test_a_clarifying_question_offers_buttons_and_a_pressed_one_is_answered(chat):
+    chat.open("lk")
+
+    question = chat.send(UNCLEAR)
+    expect(question).to_contain_text("Уточните")
+    buttons = question.get_by_role("button")
+    expect(buttons).to_have_count(2)
+    title = buttons.first.inner_text().strip()
+
+    answer = chat.press(buttons.first)
+    expect(chat.client_messages.last).to_have_text(title)
+    expect(answer).to_contain_text(first_line_of_answer(title))
+    # Buttons of an answered question go away.
+    expect(chat.page.get_by_role("button", name=title)).to_have_count(0)
+
+
+def test_markup_from_a_client_is_shown_as_text_and_never_runs(chat, dialogs):
+    chat.open("lk")
+
+    chat.send(INJECTION)
+    shown = chat.client_messages.last
+    expect(shown).to_have_text(INJECTION)
+    for rendered in ["script", "img", "strong", ".katex"]:
+        expect(shown.locator(rendered)).to_have_count(0)
+    assert chat.page.evaluate("typeof window.__owned") == "undefined"
+    assert dialogs == []
+
+
+def test_a_ten_thousand_character_message_is_answered_with_the_truncation_notice(chat):
+    chat.open("lk")
+
+    reply = chat.send(LONG_MESSAGE)
+    expect(reply).to_contain_text(TOO_LONG_NOTICE)
+    expect(reply).to_contain_text("Мосэнергосбыт")
+
+
+def test_the_chat_log_keeps_lk_turns_with_personal_data_masked(chat, app_server):
+    chat.open("lk")
+    reply = chat.send(PERSONAL)
+    expect(reply).to_contain_text("Светлую линию")
+
+    # The app writes its queued rows in batches, and the last ones when it exits.
+    app_server.stop()
+    rows = read_log(app_server.chat_log).to_dict("records")
+    assert rows
+    assert {row["channel"] for row in rows} == {"lk"}
+    texts = [row["masked_text"] for row in rows]
+    assert PERSONAL_MASKED in texts
+    for part in PERSONAL_PARTS:
+        assert not [text for text in texts if part in text]
