@@ -16,7 +16,9 @@ from assistant.store import KnowledgeStore
 APP = settings.ROOT / "app" / "main.py"
 # The first run loads the model and the embeddings; later runs reuse them.
 TIMEOUT = 120
-TEMPORARY_COST = "Сколько стоит временное подключение на стройку?"
+# A clear opening: the borderline «Сколько стоит временное подключение на стройку?» is
+# listed among the model's weak cases in test_classifier.py.
+TEMPORARY = "Нужно временное подключение для стройки"
 # Not «а сколько рассматривают заявку?»: the trained model reads «заявку» as the
 # first connection and answers tp_primary_review_time (reported as a limitation).
 FOLLOW_UPS = ["а сколько рассматривают?", "а срок рассмотрения?"]
@@ -74,16 +76,16 @@ def test_the_chat_opens_with_the_welcome_and_the_privacy_notice(app, store):
 
 
 def test_a_question_on_temporary_connection_is_answered_with_facts(app, chat_log_path):
-    send(app, TEMPORARY_COST)
+    send(app, TEMPORARY)
 
     (role, question), (_, answer) = bubbles(app)[-2:]
-    assert (role, question) == ("user", TEMPORARY_COST)
-    assert "стандартизированным ставкам" in answer and "lk.rossetimr.ru" in answer
-    assert [turn["label"] for turn in logged_turns(chat_log_path)] == ["temporary_cost"]
+    assert (role, question) == ("user", TEMPORARY)
+    assert "12 месяцев" in answer and "lk.rossetimr.ru" in answer
+    assert [turn["label"] for turn in logged_turns(chat_log_path)] == ["temporary_apply"]
 
 
 def test_bullets_of_an_answer_stand_on_lines_of_their_own(app):
-    send(app, TEMPORARY_COST)
+    send(app, TEMPORARY)
 
     markdown = app.chat_message[-1].markdown[0].value
     assert "  \n• " in markdown
@@ -92,7 +94,7 @@ def test_bullets_of_an_answer_stand_on_lines_of_their_own(app):
 
 @pytest.mark.parametrize("follow_up", FOLLOW_UPS)
 def test_a_follow_up_stays_on_the_service_of_the_session(app, chat_log_path, follow_up):
-    send(app, TEMPORARY_COST)
+    send(app, TEMPORARY)
     send(app, follow_up)
 
     assert "10 рабочих дней" in bubbles(app)[-1][1]
@@ -136,7 +138,7 @@ def test_the_channel_from_the_url_is_recorded(chat_log_path, channel, logged):
     app.query_params["channel"] = channel
     app.run()
 
-    send(app, TEMPORARY_COST)
+    send(app, TEMPORARY)
 
     assert logged_turns(chat_log_path)[-1]["channel"] == logged
 
@@ -165,7 +167,7 @@ def test_a_missing_model_shows_a_polite_error_and_no_chat(chat_log_path, monkeyp
 
 
 def test_asking_to_delete_my_data_deletes_the_logged_session(app, store, chat_log_path):
-    send(app, TEMPORARY_COST)
+    send(app, TEMPORARY)
     assert len(logged_turns(chat_log_path)) == 1
 
     send(app, "Удалите, пожалуйста, мои данные")

@@ -16,7 +16,7 @@ ANSWERS_CSV = settings.DATA_DIR / "kb" / "answers.csv"
 # Question → a fact only that topic's answer gives; the second is a follow-up that
 # takes its service (temporary connection) from the first.
 CONVERSATION = [
-    ("Сколько стоит временное подключение для стройки?", "подключение оплачивают"),
+    ("Нужно временное подключение для стройки", "12 месяцев"),
     ("а сколько рассматривают?", "10 рабочих дней"),
     ("Как передать показания счётчика?", "Мосэнергосбыт"),
 ]
