@@ -33,7 +33,7 @@ TYPES = [
     "APPLICATION",
 ]
 DOCUMENTS = ["PASSPORT", "SNILS", "INN", "CARD", "ACCOUNT", "APPLICATION"]
-# Minimum recall per group of types, and minimum precision over all spans (the issue).
+# Minimum recall per group of types, and minimum precision over all spans: the targets.
 RECALL_TARGETS = {
     "phones": 0.98,
     "e-mails": 0.98,

@@ -76,7 +76,8 @@ SOURCE_KEYS = r"^S\d+(?:; S\d+)*$"
 SOURCE_SEPARATOR = ";"
 # Characters Streamlit's markdown would turn into maths, emphasis or headings.
 MARKDOWN_MARKS = r"[$*#_`]"
-# Spelt in two pieces, so the repository's check for left-over marks skips this line.
+# An unfinished answer carries this mark; spelt in two pieces so a search of the code for
+# real marks does not stop here.
 WORK_MARK = "TO" + "DO"
 
 
