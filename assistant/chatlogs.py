@@ -24,6 +24,12 @@ class ExportFormatError(ValueError):
     """The export lacks columns this product needs."""
 
 
+def read_labelled(path: Path) -> pd.DataFrame:
+    """The messages of a cleaned (split) table that carry a topic."""
+    frame = pd.read_parquet(path)
+    return frame[frame["topic"].notna()].reset_index(drop=True)
+
+
 def read_export(path: Path) -> pd.DataFrame:
     """Load a ';'-separated export as strings, checking its columns."""
     frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8")

@@ -55,3 +55,8 @@ def feature_frame(texts: list[str], contexts: list[list[str]], context_turns: in
 def split_context(value: str | None) -> list[str]:
     """The cleaned table keeps context as newline-joined turns."""
     return [turn for turn in (value or "").split("\n") if turn]
+
+
+def contexts_of(frame: pd.DataFrame) -> list[list[str]]:
+    """The earlier turns of every message of a cleaned table."""
+    return [split_context(value) for value in frame["context"]]

@@ -13,22 +13,14 @@ from sklearn.metrics import confusion_matrix
 from assistant import settings
 from assistant.baseline import baseline_texts, make_baseline
 from assistant.classifier import TopicClassifier
-from assistant.features import split_context
+from assistant.chatlogs import read_labelled
+from assistant.features import contexts_of
 from assistant.labels import all_labels
 from assistant.logs import setup_logging
 from assistant.metrics import most_confused, quality, share
 from assistant.thresholds import expected_calibration_error
 
 log = logging.getLogger("evaluate")
-
-
-def labelled(path: Path) -> pd.DataFrame:
-    frame = pd.read_parquet(path)
-    return frame[frame["topic"].notna()].reset_index(drop=True)
-
-
-def contexts_of(frame: pd.DataFrame) -> list[list[str]]:
-    return [split_context(value) for value in frame["context"]]
 
 
 def evaluate_model(classifier: TopicClassifier, test: pd.DataFrame) -> tuple[dict, list[str]]:
@@ -80,8 +72,8 @@ def main() -> None:
     args = parser.parse_args()
     setup_logging()
 
-    train = labelled(args.split_dir / "train.parquet")
-    test = labelled(args.split_dir / "test.parquet")
+    train = read_labelled(args.split_dir / "train.parquet")
+    test = read_labelled(args.split_dir / "test.parquet")
     classifier = TopicClassifier.load(args.model_dir)
     model, predicted = evaluate_model(classifier, test)
     log.info("model on %d test messages: accuracy %.3f, macro-F1 %.3f", len(test),

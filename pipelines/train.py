@@ -11,21 +11,16 @@ from catboost import CatBoostClassifier
 
 from assistant import settings
 from assistant.classifier import META_FILE, MODEL_FILE, TopicClassifier, make_pool
-from assistant.features import CHAR_FEATURE, FEATURES, feature_frame, split_context
+from assistant.chatlogs import read_labelled
+from assistant.features import CHAR_FEATURE, FEATURES, contexts_of, feature_frame
 from assistant.logs import setup_logging
 from assistant.thresholds import choose_answer_threshold, choose_clarify_threshold
 
 log = logging.getLogger("train")
 
 
-def load_labelled(path: Path) -> pd.DataFrame:
-    frame = pd.read_parquet(path)
-    return frame[frame["topic"].notna()].reset_index(drop=True)
-
-
 def features_of(frame: pd.DataFrame, context_turns: int) -> pd.DataFrame:
-    contexts = [split_context(value) for value in frame["context"]]
-    return feature_frame(frame["text"].tolist(), contexts, context_turns)
+    return feature_frame(frame["text"].tolist(), contexts_of(frame), context_turns)
 
 
 def text_processing(params: dict) -> dict:
@@ -75,8 +70,7 @@ def fit(train: pd.DataFrame, validation: pd.DataFrame, params: dict) -> CatBoost
 def choose_thresholds(classifier: TopicClassifier, validation: pd.DataFrame,
                       params: dict) -> dict:
     """Cut-offs from validation predictions, by the criteria documented in params.yaml."""
-    contexts = [split_context(value) for value in validation["context"]]
-    predictions = classifier.predict_many(validation["text"].tolist(), contexts)
+    predictions = classifier.predict_many(validation["text"].tolist(), contexts_of(validation))
     truth = validation["topic"].to_numpy()
     confidence = np.array([p.confidence for p in predictions])
     correct = np.array([p.label == label for p, label in zip(predictions, truth)])
@@ -96,8 +90,8 @@ def main() -> None:
     args = parser.parse_args()
     setup_logging()
 
-    train = load_labelled(args.split_dir / "train.parquet")
-    validation = load_labelled(args.split_dir / "validation.parquet")
+    train = read_labelled(args.split_dir / "train.parquet")
+    validation = read_labelled(args.split_dir / "validation.parquet")
     log.info("training on %d messages, early stopping on %d", len(train), len(validation))
 
     model = fit(train, validation, params)
