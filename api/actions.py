@@ -1,4 +1,5 @@
-"""What the client may do after a reply: press a choice, open a link, call us."""
+"""What the client may do after a reply: press a choice, send a quick reply, open a
+link, call us."""
 
 import re
 
@@ -18,6 +19,8 @@ def next_actions(reply: Reply) -> list[NextAction]:
         NextAction(type="choose", value=choice.label, title=choice.title)
         for choice in reply.choices
     ]
+    actions += [NextAction(type="reply", value=text, title=text)
+                for text in reply.suggestions]
     return actions + link_actions(reply.text) + phone_actions(reply.text)
 
 

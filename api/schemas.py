@@ -71,9 +71,10 @@ class ChoiceOut(BaseModel):
 
 
 class NextAction(BaseModel):
-    """choose: send {"choice": value}; open_link: a URL; call: a tel: URI."""
+    """choose: send {"choice": value}; reply: send {"text": value}; open_link: a URL;
+    call: a tel: URI."""
 
-    type: Literal["choose", "open_link", "call"]
+    type: Literal["choose", "reply", "open_link", "call"]
     value: str
     title: str
 

@@ -69,8 +69,11 @@ def run_dialog(_args) -> None:
         for turn in read_turns(item):
             text = turn.get("text", "") if isinstance(turn, dict) else str(turn)
             reply = manager.reply(session, str(text or ""))
-            turns.append({"label": reply.label, "confidence": round(reply.confidence, 4),
-                          "reply": reply.text})
+            result = {"label": reply.label, "confidence": round(reply.confidence, 4),
+                      "reply": reply.text}
+            if reply.suggestions:
+                result["suggestions"] = reply.suggestions
+            turns.append(result)
         write_json_line({"id": item.get("id"), "turns": turns})
 
 

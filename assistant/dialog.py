@@ -3,9 +3,12 @@
 import logging
 import uuid
 from dataclasses import dataclass, field, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
+from .actions import Action, Clock, Flow, Step, build_actions
 from .classifier import NO_SERVICE, Prediction, TopicClassifier
 from .guard import MAX_MESSAGE_CHARS, check_message
 from .labels import DIALOG_GROUP, OUT_OF_SCOPE, load_topics
@@ -20,6 +23,14 @@ CHOICE_MATCH_SCORE = 80
 # A typed word that fits both offered topics («стоимость») must not pick one at random.
 CHOICE_MARGIN = 10
 AMBIGUOUS = "<ambiguous>"
+MOSCOW = ZoneInfo("Europe/Moscow")
+# Words that end an action's questions; compared with the whole message.
+CANCEL_WORDS = frozenset({"отмена", "отменить", "стоп", "хватит", "не надо", "выход"})
+
+
+def moscow_now() -> datetime:
+    """Office hours, outages and slots are all in Moscow time."""
+    return datetime.now(MOSCOW)
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,7 @@ class Session:
     service: str | None = None
     choices: list[Choice] = field(default_factory=list)
     turns: int = 0
+    flow: Flow | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,9 @@ class Reply:
     masked_text: str
     choices: list[Choice] = field(default_factory=list)
     top: list[tuple[str, float]] = field(default_factory=list)
+    # Quick replies of an action's question: the client may send one as typed text.
+    suggestions: list[str] = field(default_factory=list)
+    action: str | None = None
 
 
 def numbered(choices: list[Choice]) -> str:
@@ -57,10 +72,14 @@ def numbered(choices: list[Choice]) -> str:
 class DialogManager:
     """Turns a client message into a reply, keeping per-session state in Session."""
 
-    def __init__(self, classifier: TopicClassifier, store: KnowledgeStore):
+    def __init__(self, classifier: TopicClassifier, store: KnowledgeStore,
+                 clock: Clock = moscow_now,
+                 actions: dict[str, Action] | None = None):
         self.classifier = classifier
         self.store = store
         self.topics = load_topics()
+        self.clock = clock
+        self.actions = build_actions(store, clock) if actions is None else actions
 
     def new_session(self, channel: str = "utp") -> Session:
         return Session(channel=channel)
@@ -78,8 +97,10 @@ class DialogManager:
             return self._ask_again(session, masked)
         if chosen:
             reply = self._answer(session, chosen, 1.0, masked, [(chosen, 1.0)])
+        elif session.flow:
+            reply = self._continue_flow(session, checked.text, masked)
         else:
-            reply = self._classify_and_answer(session, masked)
+            reply = self._classify_and_answer(session, masked, checked.text)
         session.history.append(masked)
         if checked.truncated:
             notice = self.store.message("too_long", limit=MAX_MESSAGE_CHARS)
@@ -93,25 +114,66 @@ class DialogManager:
         title = self.topics[label].title if label in self.topics else label
         return self._answer(session, label, 1.0, title, [(label, 1.0)])
 
-    def _classify_and_answer(self, session: Session, masked: str) -> Reply:
+    def _predict(self, session: Session, masked: str) -> Prediction:
         context = session.history[-CONTEXT_TURNS:]
-        prediction = self.classifier.predict(masked, context, session.service)
+        return self.classifier.predict(masked, context, session.service)
 
+    def _classify_and_answer(self, session: Session, masked: str, text: str) -> Reply:
+        return self._respond(session, self._predict(session, masked), masked, text)
+
+    def _respond(self, session: Session, prediction: Prediction, masked: str,
+                 text: str) -> Reply:
+        """Answer, clarify or fall back by the model's confidence."""
         thresholds = self.classifier.thresholds
         if prediction.confidence >= thresholds.answer:
             return self._answer(session, prediction.label, prediction.confidence, masked,
-                                prediction.top)
+                                prediction.top, text)
         if prediction.confidence >= thresholds.clarify:
             return self._clarify(session, prediction, masked)
         return self._fallback(session, prediction, masked)
 
-    def _answer(self, session, label, confidence, masked, top) -> Reply:
+    def _answer(self, session, label, confidence, masked, top, text: str = "") -> Reply:
+        """The topic's answer; a topic with an action starts its flow instead."""
         topic = self.topics[label]
         if topic.service not in NO_SERVICE:
             session.service = topic.service
         session.choices = []
-        return Reply(label, confidence, self.store.answer(label).text, ANSWERED, masked,
-                     top=top)
+        session.flow = None
+        action = self.actions.get(label)
+        if action is None:
+            return Reply(label, confidence, self.store.answer(label).text, ANSWERED,
+                         masked, top=top)
+
+        flow = Flow(action=action.name, label=label)
+        step = action.start(flow, text)
+        return self._flow_reply(session, flow, step, confidence, masked, top)
+
+    def _continue_flow(self, session: Session, text: str, masked: str) -> Reply:
+        """The client answers an action's question, or moves on to another topic."""
+        flow = session.flow
+        if text.strip().lower().strip(".!") in CANCEL_WORDS:
+            session.flow = None
+            return Reply(flow.label, 1.0, self.store.message("flow_cancelled"), ANSWERED,
+                         masked, action=flow.action)
+
+        step = self.actions[flow.label].resume(flow, text)
+        if step.understood:
+            return self._flow_reply(session, flow, step, 1.0, masked, [(flow.label, 1.0)])
+
+        # Not an answer to the question: a confident new topic leaves the flow behind.
+        prediction = self._predict(session, masked)
+        confident = prediction.confidence >= self.classifier.thresholds.answer
+        if confident and prediction.label != flow.label:
+            session.flow = None
+            return self._respond(session, prediction, masked, text)
+        return self._flow_reply(session, flow, step, prediction.confidence, masked,
+                                prediction.top)
+
+    def _flow_reply(self, session, flow: Flow, step: Step, confidence, masked,
+                    top) -> Reply:
+        session.flow = None if step.done else flow
+        return Reply(flow.label, confidence, step.text, ANSWERED, masked, top=top,
+                     suggestions=list(step.suggestions), action=flow.action)
 
     def _clarify(self, session: Session, prediction: Prediction, masked: str) -> Reply:
         """Offer the two likeliest client topics; small talk is never a choice."""

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from . import settings
 from .errors import AssistantError, StoreMissingError, UnknownLabelError
@@ -30,6 +31,8 @@ REQUIRED_TABLES = frozenset(
     }
 )
 SOURCE_SEPARATOR = ";"
+# Small tables the actions read whole; kept in memory beside the answers.
+ACTION_TABLES = ("offices", "settlements", "outages", "applications")
 # How often a running app looks for a rebuilt file: one stat() per interval.
 REFRESH_SECONDS = 5.0
 
@@ -90,6 +93,7 @@ class KnowledgeStore:
             answers = load_answers(connection)
             messages = load_messages(connection)
             services = load_services(connection)
+            tables = {name: connection.table(name).df() for name in ACTION_TABLES}
             check_coverage(connection, self.path, answers)
         except duckdb.Error as error:
             detail = f"corrupt or incomplete: {error}"
@@ -97,6 +101,7 @@ class KnowledgeStore:
         finally:
             connection.close()
         self._answers, self._messages, self._services = answers, messages, services
+        self._tables = tables
 
     def refresh_if_changed(self) -> bool:
         """Reload if the file was rebuilt; looks once per check_every seconds."""
@@ -143,6 +148,12 @@ class KnowledgeStore:
     def services(self) -> list[Service]:
         """The services catalogue in file order."""
         return list(self._services)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A copy of one of ACTION_TABLES as loaded, so callers may filter it freely."""
+        if name not in self._tables:
+            raise KeyError(f"table {name!r} is not loaded; expected one of {ACTION_TABLES}")
+        return self._tables[name].copy()
 
     def close(self) -> None:
         """Nothing to release: the file is closed after each load; kept for `with`."""

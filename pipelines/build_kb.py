@@ -69,6 +69,7 @@ REQUIRED_MESSAGE_KEYS = [
     "error",
     "welcome",
     "data_deleted",
+    "flow_cancelled",
 ]
 MAX_ANSWER_LENGTH = 1200
 DATE_FORMAT = "%Y-%m-%d"

@@ -22,8 +22,9 @@ def start_chat(manager) -> None:
     st.session_state.messages = [bot_message(manager.store.message("welcome"))]
 
 
-def bot_message(text: str, choices=()) -> dict:
-    return {"role": BOT, "text": text, "choices": list(choices)}
+def bot_message(text: str, choices=(), suggestions=()) -> dict:
+    return {"role": BOT, "text": text, "choices": list(choices),
+            "suggestions": list(suggestions)}
 
 
 def exchange(manager, chat_log, client_text: str, respond) -> None:
@@ -40,7 +41,7 @@ def exchange(manager, chat_log, client_text: str, respond) -> None:
         return
     if chat_log is not None:
         chat_log.record(session, reply)
-    messages.append(bot_message(reply.text, reply.choices))
+    messages.append(bot_message(reply.text, reply.choices, reply.suggestions))
 
 
 def forget(manager, chat_log, client_text: str) -> None:
@@ -73,6 +74,11 @@ def press_choice(manager, chat_log, choice) -> None:
     exchange(manager, chat_log, choice.title, respond)
 
 
+def press_suggestion(manager, chat_log, text: str) -> None:
+    """A quick reply is sent exactly as if the client had typed it."""
+    exchange(manager, chat_log, text, partial(manager.reply, raw_text=text))
+
+
 def show_messages(manager, chat_log) -> None:
     messages = st.session_state.messages
     for index, message in enumerate(messages):
@@ -85,6 +91,7 @@ def show_messages(manager, chat_log) -> None:
             # Buttons of the latest question only: older ones no longer match.
             if index == len(messages) - 1:
                 show_choices(manager, chat_log, message["choices"], index)
+                show_suggestions(manager, chat_log, message.get("suggestions", []), index)
 
 
 def show_choices(manager, chat_log, choices, index: int) -> None:
@@ -94,6 +101,19 @@ def show_choices(manager, chat_log, choices, index: int) -> None:
             key=f"choice-{index}-{choice.label}",
             on_click=press_choice,
             args=(manager, chat_log, choice),
+        )
+
+
+def show_suggestions(manager, chat_log, suggestions, index: int) -> None:
+    if not suggestions:
+        return
+    columns = st.columns(len(suggestions))
+    for number, (column, text) in enumerate(zip(columns, suggestions)):
+        column.button(
+            text,
+            key=f"suggestion-{index}-{number}",
+            on_click=press_suggestion,
+            args=(manager, chat_log, text),
         )
 
 

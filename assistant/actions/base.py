@@ -1,0 +1,61 @@
+"""What every action shares: the flow it keeps in the session and the step it returns.
+
+An action turns a topic into a short multi-turn flow on real data: it asks only for
+what the client has not said yet, remembers the answers in Flow.slots and ends with
+the client's own figure, address or status.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, ClassVar
+
+from ..store import KnowledgeStore
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class Flow:
+    """An action in progress in one session."""
+
+    action: str
+    label: str
+    slots: dict[str, Any] = field(default_factory=dict)
+    # The slot the last question asked for, so a bare «15» or «да» has a meaning.
+    asking: str | None = None
+    # Answers the action could not read, or failed checks (wrong phone digits).
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class Step:
+    """One reply of an action.
+
+    done: the flow is over and leaves the session; understood: the message answered
+    the question (when False the dialog manager may treat it as a new question);
+    suggestions: short replies the client can send with one tap.
+    """
+
+    text: str
+    done: bool = True
+    understood: bool = True
+    suggestions: tuple[str, ...] = ()
+
+
+class Action:
+    """Base of the actions; a subclass names its labels and fills start and resume."""
+
+    name: ClassVar[str]
+    labels: ClassVar[frozenset[str]]
+
+    def __init__(self, store: KnowledgeStore, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    def start(self, flow: Flow, text: str) -> Step:
+        """The first reply: read what the opening message says, answer or ask."""
+        raise NotImplementedError
+
+    def resume(self, flow: Flow, text: str) -> Step:
+        """A later message of the same flow: read the answer to flow.asking."""
+        raise NotImplementedError
