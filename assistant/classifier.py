@@ -9,7 +9,7 @@ import numpy as np
 
 from . import settings
 from .errors import ModelMissingError
-from .features import EMBEDDING_FEATURES, FEATURES, TEXT_FEATURES, feature_frame
+from .features import EMBEDDING_FEATURES, FEATURES, TEXT_FEATURES, feature_rows
 from .labels import find_label, load_topics
 from .text import normalize, words
 
@@ -54,6 +54,17 @@ def make_pool(frame, labels=None):
     )
 
 
+def make_row_pool(rows: list[list]):
+    """A pool of a few rows without pandas, whose frame costs more than the prediction."""
+    from catboost import Pool
+
+    return Pool(
+        rows,
+        text_features=[FEATURES.index(name) for name in TEXT_FEATURES],
+        embedding_features=[FEATURES.index(name) for name in EMBEDDING_FEATURES],
+    )
+
+
 class TopicClassifier:
     """Loads once, then ranks labels for a message and its session context."""
 
@@ -84,8 +95,8 @@ class TopicClassifier:
 
     def probabilities(self, texts: list[str], contexts: list[list[str]]) -> np.ndarray:
         """Class probabilities, one row per message, columns in self.labels order."""
-        frame = feature_frame(texts, contexts, self.context_turns)
-        return self.model.predict_proba(make_pool(frame))
+        rows = feature_rows(texts, contexts, self.context_turns)
+        return self.model.predict_proba(make_row_pool(rows))
 
     def rank(self, row: np.ndarray) -> Prediction:
         order = np.argsort(row)[::-1][:TOP_SIZE]

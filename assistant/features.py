@@ -46,6 +46,12 @@ def feature_row(text: str, context: list[str], context_turns: int) -> dict:
     }
 
 
+def feature_rows(texts: list[str], contexts: list[list[str]], context_turns: int) -> list[list]:
+    """Feature values as plain lists in FEATURES order, for a few messages at serving time."""
+    rows = [feature_row(text, context, context_turns) for text, context in zip(texts, contexts)]
+    return [[row[name] for name in FEATURES] for row in rows]
+
+
 def feature_frame(texts: list[str], contexts: list[list[str]], context_turns: int) -> pd.DataFrame:
     """One feature row per message, columns in FEATURES order."""
     rows = [feature_row(text, context, context_turns) for text, context in zip(texts, contexts)]
