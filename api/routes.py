@@ -5,6 +5,7 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Request, status
+from starlette.concurrency import run_in_threadpool
 
 from assistant import retention
 from assistant.dialog import Reply
@@ -49,11 +50,16 @@ def create_session(body: SessionRequest, request: Request) -> SessionCreated:
 
 
 @router.post("/sessions/{session_id}/messages", responses=NOT_FOUND | LIMITED)
-def post_message(session_id: SessionId, body: MessageRequest,
-                 request: Request) -> MessageReply:
+async def post_message(session_id: SessionId, body: MessageRequest,
+                       request: Request) -> MessageReply:
     """The client's text, or the label of a pressed clarification button."""
     state = state_of(request)
-    entry = require_session(state, session_id)
+    entry = state.sessions.get(session_id)
+    if entry is None:
+        # Rebuilding reads the chat log from disk: not on the event loop.
+        entry = await run_in_threadpool(require_session, state, session_id)
+    # A reply is a few milliseconds of CPU with no waiting: computed on the event loop,
+    # it skips two thread hops per request, which cost as much as the reply itself.
     with entry.lock:
         check_rate(entry)
         if body.choice is not None:

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +76,9 @@ class TopicClassifier:
         self.thresholds = Thresholds(**meta["thresholds"])
         self.version: str = meta.get("version", "")
         self.topics = load_topics()
+        # CatBoost prints debug lines to stdout when pools are built in several threads at
+        # once; one prediction of a few rows takes about a millisecond, so they take turns.
+        self._predict_lock = threading.Lock()
 
     @classmethod
     def load(cls, model_dir: Path = settings.MODEL_DIR) -> "TopicClassifier":
@@ -96,7 +100,9 @@ class TopicClassifier:
     def probabilities(self, texts: list[str], contexts: list[list[str]]) -> np.ndarray:
         """Class probabilities, one row per message, columns in self.labels order."""
         rows = feature_rows(texts, contexts, self.context_turns)
-        return self.model.predict_proba(make_row_pool(rows))
+        with self._predict_lock:
+            # One thread: spreading a few rows over a thread pool costs more than it saves.
+            return self.model.predict_proba(make_row_pool(rows), thread_count=1)
 
     def rank(self, row: np.ndarray) -> Prediction:
         order = np.argsort(row)[::-1][:TOP_SIZE]
