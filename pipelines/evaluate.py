@@ -41,11 +41,35 @@ def evaluate_model(classifier: TopicClassifier, test: pd.DataFrame) -> tuple[dic
     return figures, predicted
 
 
-def evaluate_baseline(train: pd.DataFrame, test: pd.DataFrame, params: dict) -> dict:
+def train_baseline(train: pd.DataFrame, params: dict):
     baseline = make_baseline(params["baseline_max_features"], params["seed"])
     baseline.fit(baseline_texts(train["text"], contexts_of(train)), train["topic"].tolist())
+    return baseline
+
+
+def evaluate_baseline(baseline, test: pd.DataFrame) -> dict:
     predicted = baseline.predict(baseline_texts(test["text"], contexts_of(test)))
     return quality(test["topic"].tolist(), list(predicted), all_labels())
+
+
+def by_perturbation(classifier: TopicClassifier, hard: pd.DataFrame) -> dict:
+    """Accuracy of the model on each kind of messy variant."""
+    predictions = classifier.predict_many(hard["text"].tolist(), contexts_of(hard))
+    correct = pd.Series([p.label for p in predictions], index=hard.index) == hard["topic"]
+    grouped = correct.groupby(hard["perturbation"])
+    return {kind: {"accuracy": round(float(values.mean()), 4), "size": int(values.size)}
+            for kind, values in grouped}
+
+
+def evaluate_hard(classifier: TopicClassifier, baseline, hard: pd.DataFrame) -> dict:
+    """The same figures on the hard split, with accuracy per kind of mess."""
+    model, _ = evaluate_model(classifier, hard)
+    return {
+        "size": len(hard),
+        "model": model,
+        "baseline": evaluate_baseline(baseline, hard),
+        "model_by_perturbation": by_perturbation(classifier, hard),
+    }
 
 
 def plot_confusion(truth: list[str], predicted: list[str], path: Path) -> None:
@@ -69,6 +93,8 @@ def main() -> None:
     parser.add_argument("--model-dir", type=Path, default=settings.MODEL_DIR)
     parser.add_argument("--metrics", type=Path, default=settings.METRICS_JSON)
     parser.add_argument("--plots-dir", type=Path, default=settings.PLOTS_DIR)
+    parser.add_argument("--hard", type=Path,
+                        default=settings.ROOT / settings.stage_params("hard_split")["output"])
     args = parser.parse_args()
     setup_logging()
 
@@ -79,8 +105,13 @@ def main() -> None:
     log.info("model on %d test messages: accuracy %.3f, macro-F1 %.3f", len(test),
              model["accuracy"], model["macro_f1"])
 
-    baseline = evaluate_baseline(train, test, params)
+    trained_baseline = train_baseline(train, params)
+    baseline = evaluate_baseline(trained_baseline, test)
     log.info("baseline: accuracy %.3f, macro-F1 %.3f", baseline["accuracy"], baseline["macro_f1"])
+
+    hard = evaluate_hard(classifier, trained_baseline, pd.read_parquet(args.hard))
+    log.info("hard split of %d: model accuracy %.3f, baseline %.3f", hard["size"],
+             hard["model"]["accuracy"], hard["baseline"]["accuracy"])
 
     metrics = {
         "model": model,
@@ -88,6 +119,9 @@ def main() -> None:
         "model_minus_baseline_accuracy": round(model["accuracy"] - baseline["accuracy"], 4),
         "thresholds": classifier.thresholds.__dict__,
         "most_confused": most_confused(test["topic"].tolist(), predicted),
+        "hard": hard,
+        "hard_model_minus_baseline_accuracy": round(
+            hard["model"]["accuracy"] - hard["baseline"]["accuracy"], 4),
     }
     args.metrics.parent.mkdir(parents=True, exist_ok=True)
     args.metrics.write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
