@@ -13,6 +13,7 @@ from .errors import ModelMissingError
 from .features import EMBEDDING_FEATURES, FEATURES, TEXT_FEATURES, feature_rows
 from .labels import find_label, load_topics
 from .text import normalize, words
+from .topic_model import ServiceAspectModel
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,6 @@ NO_SERVICE = frozenset({"smalltalk", "handoff", "none"})
 OWN_SERVICE_SHARE = 0.75
 # «а сколько рассматривают заявку?»: follow-ups are short; a longer message states its case.
 FOLLOW_UP_WORDS = 5
-MODEL_FILE = "model.cbm"
 META_FILE = "meta.json"
 TOP_SIZE = 3
 
@@ -83,14 +83,12 @@ class TopicClassifier:
     @classmethod
     def load(cls, model_dir: Path = settings.MODEL_DIR) -> "TopicClassifier":
         """Read the model and its metadata; a clear error names the build command."""
-        from catboost import CatBoostClassifier
-
-        model_path, meta_path = model_dir / MODEL_FILE, model_dir / META_FILE
-        if not model_path.exists() or not meta_path.exists():
+        meta_path = model_dir / META_FILE
+        files = ServiceAspectModel.files(model_dir) + [meta_path]
+        if not all(path.exists() for path in files):
             raise ModelMissingError(model_dir)
-        model = CatBoostClassifier()
         try:
-            model.load_model(str(model_path))
+            model = ServiceAspectModel.load(model_dir)
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except Exception as error:
             log.error("cannot read model in %s: %s", model_dir, error)

@@ -1,4 +1,4 @@
-"""DVC stage train: CatBoost on message and context lemmas and Navec vectors."""
+"""DVC stage train: CatBoost service and aspect models on lemmas and Navec vectors."""
 
 import argparse
 import json
@@ -10,11 +10,12 @@ import pandas as pd
 from catboost import CatBoostClassifier
 
 from assistant import settings
-from assistant.classifier import META_FILE, MODEL_FILE, TopicClassifier, make_pool
+from assistant.classifier import META_FILE, TopicClassifier, make_pool
 from assistant.chatlogs import read_labelled
 from assistant.features import CHAR_FEATURE, FEATURES, contexts_of, feature_frame
 from assistant.logs import setup_logging
 from assistant.thresholds import choose_answer_threshold, choose_clarify_threshold
+from assistant.topic_model import ServiceAspectModel, aspect_of, service_of
 
 log = logging.getLogger("train")
 
@@ -47,8 +48,25 @@ def text_processing(params: dict) -> dict:
     }
 
 
-def fit(train: pd.DataFrame, validation: pd.DataFrame, params: dict) -> CatBoostClassifier:
-    model = CatBoostClassifier(
+def fit(train: pd.DataFrame, validation: pd.DataFrame, params: dict) -> ServiceAspectModel:
+    """The service model and the aspect model on the same features."""
+    turns = params["context_turns"]
+    train_features = features_of(train, turns)
+    validation_features = features_of(validation, turns)
+    models = []
+    for part in (service_of, aspect_of):
+        train_pool = make_pool(train_features, train["topic"].map(part).tolist())
+        validation_pool = make_pool(validation_features, validation["topic"].map(part).tolist())
+        model = new_model(params)
+        model.fit(train_pool, eval_set=validation_pool, use_best_model=True)
+        log.info("%s model stopped at %d trees", part.__name__.removesuffix("_of"),
+                 model.tree_count_)
+        models.append(model)
+    return ServiceAspectModel(*models)
+
+
+def new_model(params: dict) -> CatBoostClassifier:
+    return CatBoostClassifier(
         loss_function="MultiClass",
         iterations=params["iterations"],
         learning_rate=params["learning_rate"],
@@ -61,10 +79,6 @@ def fit(train: pd.DataFrame, validation: pd.DataFrame, params: dict) -> CatBoost
         verbose=params["log_every"],
         allow_writing_files=False,
     )
-    turns = params["context_turns"]
-    train_pool = make_pool(features_of(train, turns), train["topic"].tolist())
-    validation_pool = make_pool(features_of(validation, turns), validation["topic"].tolist())
-    return model.fit(train_pool, eval_set=validation_pool, use_best_model=True)
 
 
 def choose_thresholds(classifier: TopicClassifier, validation: pd.DataFrame,
@@ -103,7 +117,7 @@ def main() -> None:
     log.info("thresholds on validation: %s", meta["thresholds"])
 
     args.output_dir.mkdir(parents=True, exist_ok=True)
-    model.save_model(str(args.output_dir / MODEL_FILE))
+    model.save(args.output_dir)
     (args.output_dir / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2),
                                             encoding="utf-8")
     log.info("saved model and metadata to %s", args.output_dir)

@@ -7,7 +7,7 @@ import pytest
 
 from assistant import settings
 from assistant.chatlogs import CLEAN_COLUMNS, clean_export, read_export
-from assistant.classifier import META_FILE, MODEL_FILE, TopicClassifier
+from assistant.classifier import META_FILE, TopicClassifier
 from assistant.labels import all_labels
 from assistant.mask import EMAIL_PATTERN, PHONE_PATTERN
 from pipelines.split import split_by_session
@@ -131,7 +131,7 @@ def test_a_tiny_model_trained_on_the_slice_loads_and_predicts(parts, tmp_path):
             "thresholds": {"answer": 1, "clarify": 1}}
     unloaded = TopicClassifier(model, meta)
     meta["thresholds"] = choose_thresholds(unloaded, validation, params)
-    model.save_model(str(tmp_path / MODEL_FILE))
+    model.save(tmp_path)
     (tmp_path / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
     loaded = TopicClassifier.load(tmp_path)
 
