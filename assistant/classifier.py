@@ -71,6 +71,7 @@ class TopicClassifier:
 
     def __init__(self, model, meta: dict):
         self.model = model
+        model.temperature = meta.get("temperature", 1.0)
         self.labels: list[str] = [str(label) for label in model.classes_]
         self.context_turns: int = meta["context_turns"]
         self.thresholds = Thresholds(**meta["thresholds"])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .calibration import scale
 from .labels import load_topics
 
 SERVICE_FILE = "service.cbm"
@@ -39,6 +40,8 @@ class ServiceAspectModel:
         self.classes_ = np.array(labels)
         self._service_column = np.array([services[service_of(label)] for label in labels])
         self._aspect_column = np.array([aspects[aspect_of(label)] for label in labels])
+        # Fitted on validation by the train stage and kept in meta.json.
+        self.temperature = 1.0
 
     @property
     def tree_count_(self) -> int:
@@ -49,7 +52,7 @@ class ServiceAspectModel:
         service = self.service_model.predict_proba(pool, thread_count=thread_count)
         aspect = self.aspect_model.predict_proba(pool, thread_count=thread_count)
         joint = service[:, self._service_column] * aspect[:, self._aspect_column]
-        return joint / joint.sum(axis=1, keepdims=True)
+        return scale(joint, self.temperature)
 
     def save(self, model_dir: Path) -> None:
         model_dir.mkdir(parents=True, exist_ok=True)

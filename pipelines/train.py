@@ -14,6 +14,7 @@ from assistant.classifier import META_FILE, TopicClassifier, make_pool
 from assistant.chatlogs import read_labelled
 from assistant.features import CHAR_FEATURE, FEATURES, contexts_of, feature_frame
 from assistant.logs import setup_logging
+from assistant.calibration import fit_temperature
 from assistant.thresholds import choose_answer_threshold, choose_clarify_threshold
 from assistant.topic_model import ServiceAspectModel, aspect_of, service_of
 
@@ -81,6 +82,18 @@ def new_model(params: dict) -> CatBoostClassifier:
     )
 
 
+def calibrate(model: ServiceAspectModel, validation: pd.DataFrame, params: dict) -> float:
+    """The temperature that makes validation confidence honest; set on the model too."""
+    columns = {label: i for i, label in enumerate(model.classes_)}
+    # A label the training part never saw has no column to be scored in.
+    known = validation[validation["topic"].isin(columns)]
+    pool = make_pool(features_of(known, params["context_turns"]))
+    truth = known["topic"].map(columns).to_numpy()
+    model.temperature = 1.0
+    model.temperature = fit_temperature(model.predict_proba(pool), truth)
+    return model.temperature
+
+
 def choose_thresholds(classifier: TopicClassifier, validation: pd.DataFrame,
                       params: dict) -> dict:
     """Cut-offs from validation predictions, by the criteria documented in params.yaml."""
@@ -111,8 +124,12 @@ def main() -> None:
     model = fit(train, validation, params)
     log.info("stopped at %d trees", model.tree_count_)
 
+    temperature = calibrate(model, validation, params)
+    log.info("temperature on validation: %.2f", temperature)
+
     meta = {"context_turns": params["context_turns"], "thresholds": {"answer": 1, "clarify": 1},
-            "params": params, "train_size": len(train), "trees": model.tree_count_}
+            "temperature": temperature, "params": params, "train_size": len(train),
+            "trees": model.tree_count_}
     meta["thresholds"] = choose_thresholds(TopicClassifier(model, meta), validation, params)
     log.info("thresholds on validation: %s", meta["thresholds"])
 
