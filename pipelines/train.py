@@ -14,7 +14,7 @@ from assistant.classifier import META_FILE, MODEL_FILE, TopicClassifier, make_po
 from assistant.chatlogs import read_analyst_labels, read_labelled
 from assistant.features import CHAR_FEATURE, FEATURES, contexts_of, feature_frame
 from assistant.logs import setup_logging
-from assistant.text import normalize
+from assistant.text import normalize, words
 from assistant.thresholds import choose_answer_threshold, choose_clarify_threshold
 
 log = logging.getLogger("train")
@@ -25,7 +25,8 @@ def features_of(frame: pd.DataFrame, context_turns: int) -> pd.DataFrame:
 
 
 def normalized_texts(frame: pd.DataFrame) -> pd.Series:
-    return frame["text"].map(normalize)
+    """Texts compared by their words: case, punctuation and masks aside."""
+    return frame["text"].map(lambda text: " ".join(words(normalize(text))))
 
 
 def with_analyst_labels(train: pd.DataFrame, analyst: pd.DataFrame,
