@@ -13,7 +13,6 @@ import pandas as pd
 from razdel import sentenize
 
 from . import settings
-from .mask_patterns import read_rows
 from .store import connect, parse_sources
 
 CHECKED_ON = "checked_on"
@@ -43,8 +42,9 @@ DIGIT = re.compile(r"\d")
 
 @lru_cache(maxsize=1)
 def hedges() -> tuple[str, ...]:
-    """Stems that keep a figure from sounding certain, from resources/hedges.tsv."""
-    return tuple(fold(row[0]) for row in read_rows("hedges.tsv"))
+    """Stems that keep a figure from sounding certain, from data/hedges.tsv."""
+    lines = settings.HEDGES_TSV.read_text(encoding="utf-8").splitlines()
+    return tuple(fold(line.strip()) for line in lines if line.strip() and line[0] != "#")
 
 
 def fold(text: str) -> str:

@@ -13,6 +13,9 @@ RAW_DIR = DATA_DIR / "raw"
 KB_SOURCE_DIR = DATA_DIR / "kb"
 PROCESSED_DIR = DATA_DIR / "processed"
 TOPICS_CSV = DATA_DIR / "topics.csv"
+# Words that keep a figure from sounding certain; outside assistant/resources, which the
+# clean and train stages depend on as a whole.
+HEDGES_TSV = DATA_DIR / "hedges.tsv"
 
 CLEAN_PARQUET = PROCESSED_DIR / "messages.parquet"
 SPLIT_DIR = PROCESSED_DIR / "split"
