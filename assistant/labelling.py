@@ -2,11 +2,14 @@
 
 Each call opens the file, does its work and closes it again: the app writes labels
 while the export_labels stage reads them, and DuckDB lets one process hold the file
-at a time. A call that finds the file busy waits briefly and tries again.
+at a time. A call that finds the file busy waits briefly and tries again. Reads open
+the file for writing too: within one process DuckDB refuses a read-only connection
+beside a writing one, and the app's sessions read and write at once.
 """
 
 import logging
 import os
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -50,6 +53,9 @@ ORDER BY labelled_at, text
 OPEN_ATTEMPTS = 8
 FIRST_WAIT_SECONDS = 0.05
 DEFAULT_ANALYST = "analyst"
+# The app's sessions share one DuckDB instance per file: two of them creating the table
+# at once conflict, so calls of one process take turns; other processes meet the lock.
+PROCESS_LOCK = threading.Lock()
 
 
 class LabelError(AssistantError, ValueError):
@@ -118,6 +124,8 @@ class LabelStore:
     ) -> int:
         """Label every non-empty text; returns how many were stored."""
         stored_label = check_label(label)
+        if isinstance(texts, str):
+            texts = [texts]
         masked = [storable_text(text) for text in texts]
         masked = list(dict.fromkeys(text for text in masked if text))
         if not masked:
@@ -130,12 +138,12 @@ class LabelStore:
                 "label": stored_label,
                 "analyst": str(analyst or DEFAULT_ANALYST).strip() or DEFAULT_ANALYST,
                 "labelled_at": moment,
-                "cluster": cluster,
+                "cluster": None if cluster is None else str(cluster),
             }
             for text in masked
         ]
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect(read_only=False) as connection:
+        with PROCESS_LOCK, self._connect() as connection:
             connection.execute(SCHEMA)
             connection.executemany(INSERT, rows)
         return len(rows)
@@ -144,7 +152,7 @@ class LabelStore:
         """The latest label of every text, oldest first."""
         if not self.path.is_file():
             return empty_frame()
-        with self._connect(read_only=True) as connection:
+        with PROCESS_LOCK, self._connect() as connection:
             tables = {row[0] for row in connection.execute("SHOW TABLES").fetchall()}
             if "labels" not in tables:
                 return empty_frame()
@@ -152,11 +160,11 @@ class LabelStore:
         frame["labelled_at"] = pd.to_datetime(frame["labelled_at"], utc=True)
         return frame[COLUMNS]
 
-    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+    def _connect(self) -> duckdb.DuckDBPyConnection:
         wait = FIRST_WAIT_SECONDS
         for attempt in range(OPEN_ATTEMPTS):
             try:
-                return duckdb.connect(str(self.path), read_only=read_only)
+                return duckdb.connect(str(self.path))
             except duckdb.IOException as error:
                 # Another process holds the file for one short call; it lets go soon.
                 if attempt == OPEN_ATTEMPTS - 1:

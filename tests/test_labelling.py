@@ -1,5 +1,9 @@
 """Analysts' labels: stored masked, exported for real topics, learnt by the next model."""
 
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
 import pandas as pd
 import pytest
 
@@ -21,6 +25,13 @@ ORDERS = [
 ORDER_LABEL = "services_apply"
 # The same requests put differently, never labelled.
 REWORDED_ORDERS = ["нужна автовышка на воскресенье", "перенесите опору с участка"]
+HOLD_FILE = """
+import sys, time, duckdb
+connection = duckdb.connect(sys.argv[1], read_only=True)
+print("holding", flush=True)
+time.sleep(1)
+connection.close()
+"""
 # A quick model: a few messages per topic, few trees, every word in the dictionary.
 MESSAGES_PER_TOPIC = 6
 VALIDATION_PER_TOPIC = 2
@@ -100,6 +111,40 @@ def test_odd_texts_are_stored_or_skipped_without_an_error(label_store, texts, st
     assert len(frame) == stored
     assert (frame["text"].str.len() <= 2000).all()
     assert (frame["analyst"] == "analyst").all()
+
+
+def test_a_single_text_counts_as_one_message(label_store):
+    assert label_store.add("нужна автовышка", ORDER_LABEL, "Анна") == 1
+    assert label_store.frame()["text"].tolist() == ["нужна автовышка"]
+
+
+def test_analysts_saving_at_the_same_time_lose_no_label(label_store):
+    def label_batch(number: int) -> int:
+        texts = [f"вопрос {number}-{index}" for index in range(5)]
+        label_store.frame()
+        return label_store.add(texts, "out_of_scope", f"аналитик {number}")
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        saved = list(pool.map(label_batch, range(4)))
+
+    assert saved == [5] * 4
+    assert len(label_store.frame()) == 20
+
+
+def test_a_label_waits_while_another_process_reads_the_file(label_store):
+    label_store.add(["нужен кран"], "services_apply", "Анна")
+    # The export stage in another process holds the file for a moment.
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_FILE, str(label_store.path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        assert label_store.add(["нужна автовышка"], ORDER_LABEL, "Анна") == 1
+    finally:
+        holder.wait()
+
+    assert len(label_store.frame()) == 2
 
 
 def test_without_a_labels_file_the_frame_is_empty_and_no_file_appears(labels_db):
