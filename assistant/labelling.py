@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 SPAM = "spam"
 NEW_TOPIC_PREFIX = "new topic:"
+# A name for a topic that may join the taxonomy, not a description of it.
+NEW_TOPIC_NAME_LENGTH = 100
 COLUMNS = ["text", "label", "analyst", "labelled_at", "cluster"]
 # Every label ever given stays in the table; the newest one per text counts.
 SCHEMA = """
@@ -87,7 +89,7 @@ def check_label(label: str) -> str:
     if cleaned.lower() == SPAM:
         return SPAM
     if cleaned.lower().startswith(NEW_TOPIC_PREFIX):
-        name = cleaned[len(NEW_TOPIC_PREFIX):].strip()
+        name = cleaned[len(NEW_TOPIC_PREFIX):].strip()[:NEW_TOPIC_NAME_LENGTH].strip()
         if name:
             return f"{NEW_TOPIC_PREFIX} {name}"
     raise LabelError(label)

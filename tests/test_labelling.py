@@ -86,6 +86,8 @@ def test_labelling_a_text_again_keeps_the_latest_label(label_store):
         ("SPAM", "spam"),
         ("new topic: зарядка электромобилей", "new topic: зарядка электромобилей"),
         ("New topic:   вывоз  веток ", "new topic: вывоз веток"),
+        ("new topic: 🔌⚡", "new topic: 🔌⚡"),
+        ("new topic: " + "очень " * 100, "new topic: " + ("очень " * 100)[:100].strip()),
     ],
 )
 def test_topics_spam_and_new_topics_are_accepted(given, stored):
