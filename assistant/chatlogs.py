@@ -15,6 +15,9 @@ EXPORT_COLUMNS = ["message_id", "session_id", "sent_at", "channel", "author", "t
                   "rating"]
 CLEAN_COLUMNS = ["message_id", "session_id", "sent_at", "channel", "text", "context", "topic",
                  "turn_index", "rating"]
+# What the export_labels stage writes: one analyst's label of a live client message.
+ANALYST_LABEL_COLUMNS = ["text", "topic", "labelled_at"]
+ANALYST_CHANNEL = "analyst"
 # Rows in the «DD.MM.YYYY HH:MM:SS» form carry no offset: the contact centre works on
 # Moscow time.
 EXPORT_TIMEZONE = "Europe/Moscow"
@@ -28,6 +31,26 @@ def read_labelled(path: Path) -> pd.DataFrame:
     """The messages of a cleaned (split) table that carry a topic."""
     frame = pd.read_parquet(path)
     return frame[frame["topic"].notna()].reset_index(drop=True)
+
+
+def read_analyst_labels(path: Path) -> pd.DataFrame:
+    """Exported analysts' labels as rows of a cleaned table, each its own session."""
+    labels = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+    usable = (labels["text"] != "") & labels["topic"].isin(all_labels())
+    labels = labels[usable].reset_index(drop=True)
+    count = len(labels)
+    return pd.DataFrame({
+        "message_id": [f"A{number:07d}" for number in range(count)],
+        "session_id": [f"analyst-{number:07d}" for number in range(count)],
+        "sent_at": pd.to_datetime(labels["labelled_at"], utc=True, format="ISO8601"),
+        "channel": ANALYST_CHANNEL,
+        "text": labels["text"],
+        # A label is given to one message as the analyst saw it, without its session.
+        "context": "",
+        "topic": labels["topic"],
+        "turn_index": 0,
+        "rating": pd.Series([pd.NA] * count, dtype="Int64"),
+    })[CLEAN_COLUMNS]
 
 
 def read_export(path: Path) -> pd.DataFrame:

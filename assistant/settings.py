@@ -13,6 +13,9 @@ RAW_DIR = DATA_DIR / "raw"
 KB_SOURCE_DIR = DATA_DIR / "kb"
 PROCESSED_DIR = DATA_DIR / "processed"
 TOPICS_CSV = DATA_DIR / "topics.csv"
+# Words that keep a figure from sounding certain; outside assistant/resources, which the
+# clean and train stages depend on as a whole.
+HEDGES_TSV = DATA_DIR / "hedges.tsv"
 
 CLEAN_PARQUET = PROCESSED_DIR / "messages.parquet"
 SPLIT_DIR = PROCESSED_DIR / "split"
@@ -42,6 +45,21 @@ CHATLOG_DIR = chatlog_dir_from(os.environ)
 # Live chat-log rows older than this are deleted by python -m assistant.retention.
 RETENTION_DAYS = 365
 RETENTION_DAYS_ENV = "ASSISTANT_RETENTION_DAYS"
+
+# Analysts' labels of live turns: a DuckDB file the app writes and export_labels reads.
+LABELS_DB_ENV = "ASSISTANT_LABELS_DB"
+DEFAULT_LABELS_DB = DATA_DIR / "labels" / "labels.duckdb"
+# The export_labels stage writes the labels of real topics here for the train stage.
+ANALYST_LABELS_CSV = PROCESSED_DIR / "analyst_labels.csv"
+
+
+def labels_db_from(environ) -> Path:
+    """The labels file that these environment variables name."""
+    named = environ.get(LABELS_DB_ENV)
+    return Path(named) if named else DEFAULT_LABELS_DB
+
+
+LABELS_DB = labels_db_from(os.environ)
 
 PARAMS_YAML = ROOT / "params.yaml"
 

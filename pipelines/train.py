@@ -10,11 +10,12 @@ import pandas as pd
 from catboost import CatBoostClassifier
 
 from assistant import settings
+from assistant.calibration import fit_temperature
 from assistant.classifier import META_FILE, TopicClassifier, make_pool
-from assistant.chatlogs import read_labelled
+from assistant.chatlogs import read_analyst_labels, read_labelled
 from assistant.features import CHAR_FEATURE, FEATURES, contexts_of, feature_frame
 from assistant.logs import setup_logging
-from assistant.calibration import fit_temperature
+from assistant.text import normalize, words
 from assistant.thresholds import choose_answer_threshold, choose_clarify_threshold
 from assistant.topic_model import ServiceAspectModel, aspect_of, service_of
 
@@ -23,6 +24,33 @@ log = logging.getLogger("train")
 
 def features_of(frame: pd.DataFrame, context_turns: int) -> pd.DataFrame:
     return feature_frame(frame["text"].tolist(), contexts_of(frame), context_turns)
+
+
+def normalized_texts(frame: pd.DataFrame) -> pd.Series:
+    """Texts compared by their words: case, punctuation and masks aside."""
+    return frame["text"].map(lambda text: " ".join(words(normalize(text))))
+
+
+def with_analyst_labels(train: pd.DataFrame, analyst: pd.DataFrame,
+                        held_out: list[pd.DataFrame]) -> pd.DataFrame:
+    """The training part plus analysts' labels; validation and test stay as split.
+
+    A labelled text also found in validation or test is left out, or the evaluation
+    would score the model on messages it was taught; a training message that an
+    analyst labelled takes the analyst's newer label.
+    """
+    held_out_texts = set().union(*(normalized_texts(part) for part in held_out))
+    analyst_keys = normalized_texts(analyst)
+    seen = analyst_keys.isin(held_out_texts)
+    if seen.any():
+        log.warning("left out %d analysts' labels of texts in validation or test",
+                    int(seen.sum()))
+    analyst, analyst_keys = analyst[~seen], analyst_keys[~seen]
+
+    relabelled = normalized_texts(train).isin(set(analyst_keys))
+    if relabelled.any():
+        log.info("%d training messages take an analyst's label instead", relabelled.sum())
+    return pd.concat([train[~relabelled], analyst], ignore_index=True)
 
 
 def text_processing(params: dict) -> dict:
@@ -113,13 +141,18 @@ def main() -> None:
     params = settings.stage_params("train")
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--split-dir", type=Path, default=settings.SPLIT_DIR)
+    parser.add_argument("--analyst-labels", type=Path, default=settings.ANALYST_LABELS_CSV)
     parser.add_argument("--output-dir", type=Path, default=settings.MODEL_DIR)
     args = parser.parse_args()
     setup_logging()
 
-    train = read_labelled(args.split_dir / "train.parquet")
     validation = read_labelled(args.split_dir / "validation.parquet")
-    log.info("training on %d messages, early stopping on %d", len(train), len(validation))
+    test = read_labelled(args.split_dir / "test.parquet")
+    analyst = read_analyst_labels(args.analyst_labels)
+    train = with_analyst_labels(read_labelled(args.split_dir / "train.parquet"), analyst,
+                                [validation, test])
+    log.info("training on %d messages (%d labelled by analysts), early stopping on %d",
+             len(train), len(analyst), len(validation))
 
     model = fit(train, validation, params)
     log.info("stopped at %d trees", model.tree_count_)
