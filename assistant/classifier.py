@@ -44,17 +44,6 @@ class Thresholds:
     clarify: float
 
 
-def make_pool(frame, labels=None):
-    from catboost import Pool
-
-    return Pool(
-        frame[FEATURES],
-        label=labels,
-        text_features=TEXT_FEATURES,
-        embedding_features=EMBEDDING_FEATURES,
-    )
-
-
 def make_row_pool(rows: list[list]):
     """A pool of a few rows without pandas, whose frame costs more than the prediction."""
     from catboost import Pool

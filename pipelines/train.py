@@ -7,23 +7,19 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from catboost import CatBoostClassifier
 
 from assistant import settings
 from assistant.calibration import fit_temperature
-from assistant.classifier import META_FILE, TopicClassifier, make_pool
+from assistant.classifier import META_FILE, TopicClassifier
 from assistant.chatlogs import read_analyst_labels, read_labelled
-from assistant.features import CHAR_FEATURE, FEATURES, contexts_of, feature_frame
+from assistant.features import contexts_of
 from assistant.logs import setup_logging
 from assistant.text import normalize, words
 from assistant.thresholds import choose_answer_threshold, choose_clarify_threshold
-from assistant.topic_model import ServiceAspectModel, aspect_of, service_of
+from assistant.topic_model import ServiceAspectModel
+from assistant.training import features_of, fit, pool_of
 
 log = logging.getLogger("train")
-
-
-def features_of(frame: pd.DataFrame, context_turns: int) -> pd.DataFrame:
-    return feature_frame(frame["text"].tolist(), contexts_of(frame), context_turns)
 
 
 def normalized_texts(frame: pd.DataFrame) -> pd.Series:
@@ -53,61 +49,10 @@ def with_analyst_labels(train: pd.DataFrame, analyst: pd.DataFrame,
     return pd.concat([train[~relabelled], analyst], ignore_index=True)
 
 
-def text_processing(params: dict) -> dict:
-    """Per-class calcers over lemma words and bigrams, and over character 4-grams."""
-    size, floor = str(params["dictionary_size"]), str(params["min_word_count"])
-    calcers = params["text_calcers"]
-    return {
-        "tokenizers": [{"tokenizer_id": "Space", "separator_type": "ByDelimiter",
-                        "delimiter": " "}],
-        "dictionaries": [
-            {"dictionary_id": "Word", "max_dictionary_size": size,
-             "occurrence_lower_bound": floor, "gram_order": "1"},
-            {"dictionary_id": "BiGram", "max_dictionary_size": size,
-             "occurrence_lower_bound": floor, "gram_order": "2"},
-        ],
-        "feature_processing": {
-            "default": [{"dictionaries_names": ["Word", "BiGram"], "feature_calcers": calcers,
-                         "tokenizers_names": ["Space"]}],
-            # Bigrams of 4-grams add little and double the dictionary.
-            str(FEATURES.index(CHAR_FEATURE)): [{
-                "dictionaries_names": ["Word"], "feature_calcers": calcers,
-                "tokenizers_names": ["Space"]}],
-        },
-    }
 
 
-def fit(train: pd.DataFrame, validation: pd.DataFrame, params: dict) -> ServiceAspectModel:
-    """The service model and the aspect model on the same features."""
-    turns = params["context_turns"]
-    train_features = features_of(train, turns)
-    validation_features = features_of(validation, turns)
-    models = []
-    for part in (service_of, aspect_of):
-        train_pool = make_pool(train_features, train["topic"].map(part).tolist())
-        validation_pool = make_pool(validation_features, validation["topic"].map(part).tolist())
-        model = new_model(params)
-        model.fit(train_pool, eval_set=validation_pool, use_best_model=True)
-        log.info("%s model stopped at %d trees", part.__name__.removesuffix("_of"),
-                 model.tree_count_)
-        models.append(model)
-    return ServiceAspectModel(*models)
 
 
-def new_model(params: dict) -> CatBoostClassifier:
-    return CatBoostClassifier(
-        loss_function="MultiClass",
-        iterations=params["iterations"],
-        learning_rate=params["learning_rate"],
-        depth=params["depth"],
-        border_count=params["border_count"],
-        early_stopping_rounds=params["early_stopping_rounds"],
-        random_seed=params["seed"],
-        thread_count=-1,
-        text_processing=text_processing(params),
-        verbose=params["log_every"],
-        allow_writing_files=False,
-    )
 
 
 def calibrate(model: ServiceAspectModel, validation: pd.DataFrame, params: dict) -> float:
@@ -115,7 +60,7 @@ def calibrate(model: ServiceAspectModel, validation: pd.DataFrame, params: dict)
     columns = {label: i for i, label in enumerate(model.classes_)}
     # A label the training part never saw has no column to be scored in.
     known = validation[validation["topic"].isin(columns)]
-    pool = make_pool(features_of(known, params["context_turns"]))
+    pool = pool_of(features_of(known, params["context_turns"]))
     truth = known["topic"].map(columns).to_numpy()
     model.temperature = 1.0
     model.temperature = fit_temperature(model.predict_proba(pool), truth)

@@ -1,7 +1,6 @@
 """Notebooks run top to bottom in a Jupyter kernel on the built data, so none of them rots."""
 
 import json
-from pathlib import Path
 
 import nbformat
 import pytest
