@@ -100,6 +100,35 @@ def latin_share(text: str) -> float:
     return sum("a" <= ch.lower() <= "z" for ch in letters) / len(letters)
 
 
+CONSONANTS = set("бвгджзклмнпрстфхцчшщ")
+# Latin spelling often writes a soft vowel as a hard one: «podkluchenie», «plata».
+SOFTENED = {"у": "ю", "а": "я"}
+
+
+def translit_repairs(word: str):
+    """Words one edit away that Latin spelling commonly loses, latest position first."""
+    for position in range(len(word), 0, -1):
+        if word[position - 1] in CONSONANTS:
+            yield f"{word[:position]}ь{word[position:]}"
+    for position in range(len(word) - 1, 0, -1):
+        if word[position] in SOFTENED and word[position - 1] in CONSONANTS:
+            yield f"{word[:position]}{SOFTENED[word[position]]}{word[position + 1:]}"
+
+
+@lru_cache(maxsize=100_000)
+def repair_translit_word(word: str) -> str:
+    """«tolko» reads as «толко»: the first known word one such edit away, if any."""
+    if is_russian_word(word) or len(word) < 3:
+        return word
+    return next((fix for fix in translit_repairs(word) if is_russian_word(fix)), word)
+
+
+def read_translit(text: str) -> str:
+    """Latin words as Cyrillic, with what Latin spelling leaves out put back."""
+    cyrillic = re.sub(r"[a-z']+", lambda match: transliterate(match.group()), text)
+    return re.sub(r"[а-яё]+", lambda match: repair_translit_word(match.group()), cyrillic)
+
+
 def fix_latin(text: str) -> str:
     """Repair a message typed on the wrong layout or in translit; keep real Latin text."""
     lowered = text.lower()
@@ -107,7 +136,7 @@ def fix_latin(text: str) -> str:
         return text
     candidates = [
         LATIN_WORD_PATTERN.sub(lambda match: swap_layout(match.group()), lowered),
-        re.sub(r"[a-z']+", lambda match: transliterate(match.group()), lowered),
+        read_translit(lowered),
     ]
     scored = [(_known_share(candidate), candidate) for candidate in candidates]
     best_share, best = max(scored)

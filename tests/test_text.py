@@ -97,3 +97,16 @@ def test_strip_markup_unescapes_twice_escaped_entities_before_dropping_tags():
 )
 def test_lemmas_are_dictionary_forms_without_punctuation(text, expected):
     assert lemmas(normalize(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("latin", "expected"),
+    [
+        ("mozhno li peredat tolko", "можно ли передать только"),
+        ("skolko stoit podkluchenie", "сколько стоит подключение"),
+        ("gde nahoditsya vash ofis", "где находится ваш офис"),
+        ("zdravstvuyte", "здравствуйте"),
+    ],
+)
+def test_translit_gets_back_the_soft_letters_latin_spelling_drops(latin, expected):
+    assert normalize(latin) == expected
