@@ -1,6 +1,7 @@
 """The dialog manager: one session per client, classifier plus knowledge store → reply."""
 
 import logging
+import re
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -12,7 +13,7 @@ from .actions import Action, Clock, Flow, Step, build_actions
 from .classifier import NO_SERVICE, Prediction, TopicClassifier
 from .guard import MAX_MESSAGE_CHARS, check_message
 from .labels import DIALOG_GROUP, OUT_OF_SCOPE, load_topics
-from .mask import mask_text
+from .mask import mask_text, tags
 from .store import KnowledgeStore
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ AMBIGUOUS = "<ambiguous>"
 MOSCOW = ZoneInfo("Europe/Moscow")
 # Words that end an action's questions; compared with the whole message.
 CANCEL_WORDS = frozenset({"отмена", "отменить", "стоп", "хватит", "не надо", "выход"})
+SECRET_DIGITS = re.compile(r"\d+")
 
 
 def moscow_now() -> datetime:
@@ -48,6 +50,8 @@ class Session:
     choices: list[Choice] = field(default_factory=list)
     turns: int = 0
     flow: Flow | None = None
+    # Flow.notes of each action, by action name.
+    notes: dict[str, dict] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -88,15 +92,19 @@ class DialogManager:
         """Answer one client message and update the session."""
         session.turns += 1
         checked = check_message(raw_text)
-        masked = mask_text(checked.text)
+        masked = self._mask(session, checked.text)
         if checked.problem:
             return self._service_reply(checked.problem, masked)
 
         chosen = self._match_choice(session, checked.text)
+        triggered = None if chosen else self._triggered(session, checked.text)
         if chosen == AMBIGUOUS:
             return self._ask_again(session, masked)
         if chosen:
             reply = self._answer(session, chosen, 1.0, masked, [(chosen, 1.0)])
+        elif triggered:
+            reply = self._answer(session, triggered, 1.0, masked, [(triggered, 1.0)],
+                                 checked.text)
         elif session.flow:
             reply = self._continue_flow(session, checked.text, masked)
         else:
@@ -106,6 +114,22 @@ class DialogManager:
             notice = self.store.message("too_long", limit=MAX_MESSAGE_CHARS)
             reply = replace(reply, text=f"{notice}\n\n{reply.text}")
         return reply
+
+    def _mask(self, session: Session, text: str) -> str:
+        """The text for the log; an answer to a secret question keeps no digits."""
+        flow = session.flow
+        action = self.actions.get(flow.label) if flow else None
+        if action is not None and flow.asking in action.secret_slots:
+            return SECRET_DIGITS.sub(tags()["PHONE"], mask_text(text))
+        return mask_text(text)
+
+    def _triggered(self, session: Session, text: str) -> str | None:
+        """The label of an action whose trigger the message matches, if any."""
+        for label, action in self.actions.items():
+            own_flow = session.flow and session.flow.action == action.name
+            if action.trigger and not own_flow and action.trigger.search(text):
+                return label
+        return None
 
     def choose(self, session: Session, label: str) -> Reply:
         """The client pressed a clarification button."""
@@ -144,7 +168,8 @@ class DialogManager:
             return Reply(label, confidence, self.store.answer(label).text, ANSWERED,
                          masked, top=top)
 
-        flow = Flow(action=action.name, label=label)
+        notes = session.notes.setdefault(action.name, {})
+        flow = Flow(action=action.name, label=label, notes=notes)
         step = action.start(flow, text)
         return self._flow_reply(session, flow, step, confidence, masked, top)
 

@@ -2,8 +2,9 @@
 
 from ..store import KnowledgeStore
 from .base import Action, Clock
+from .outages import OutageAction
 
-ACTION_CLASSES: tuple[type[Action], ...] = ()
+ACTION_CLASSES: tuple[type[Action], ...] = (OutageAction,)
 
 
 def build_actions(store: KnowledgeStore, clock: Clock) -> dict[str, Action]:
