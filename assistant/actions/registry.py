@@ -1,10 +1,11 @@
 """Which actions the dialog manager runs; one line per action class."""
 
 from ..store import KnowledgeStore
+from .application_status import ApplicationStatusAction
 from .base import Action, Clock
 from .outages import OutageAction
 
-ACTION_CLASSES: tuple[type[Action], ...] = (OutageAction,)
+ACTION_CLASSES: tuple[type[Action], ...] = (OutageAction, ApplicationStatusAction)
 
 
 def build_actions(store: KnowledgeStore, clock: Clock) -> dict[str, Action]:
