@@ -3,9 +3,14 @@
 from ..store import KnowledgeStore
 from .application_status import ApplicationStatusAction
 from .base import Action, Clock
+from .offices import OfficeAction
 from .outages import OutageAction
 
-ACTION_CLASSES: tuple[type[Action], ...] = (OutageAction, ApplicationStatusAction)
+ACTION_CLASSES: tuple[type[Action], ...] = (
+    OutageAction,
+    ApplicationStatusAction,
+    OfficeAction,
+)
 
 
 def build_actions(store: KnowledgeStore, clock: Clock) -> dict[str, Action]:
