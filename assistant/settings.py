@@ -43,6 +43,16 @@ CHATLOG_DIR = chatlog_dir_from(os.environ)
 RETENTION_DAYS = 365
 RETENTION_DAYS_ENV = "ASSISTANT_RETENTION_DAYS"
 
+# Consultation bookings: any SQLAlchemy URL; an SQLite file under data/ by default.
+BOOKINGS_URL_ENV = "ASSISTANT_BOOKINGS_URL"
+DEFAULT_BOOKINGS_DB = DATA_DIR / "bookings.sqlite"
+
+
+def bookings_url(environ=os.environ) -> str:
+    """The bookings database named by ASSISTANT_BOOKINGS_URL, read at call time."""
+    return environ.get(BOOKINGS_URL_ENV) or f"sqlite:///{DEFAULT_BOOKINGS_DB}"
+
+
 PARAMS_YAML = ROOT / "params.yaml"
 
 BUILD_COMMAND = "make build"

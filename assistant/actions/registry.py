@@ -2,6 +2,7 @@
 
 from ..store import KnowledgeStore
 from .application_status import ApplicationStatusAction
+from .appointment import AppointmentAction
 from .base import Action, Clock
 from .offices import OfficeAction
 from .outages import OutageAction
@@ -10,6 +11,7 @@ ACTION_CLASSES: tuple[type[Action], ...] = (
     OutageAction,
     ApplicationStatusAction,
     OfficeAction,
+    AppointmentAction,
 )
 
 
