@@ -28,6 +28,7 @@ MOSCOW = ZoneInfo("Europe/Moscow")
 # Words that end an action's questions; compared with the whole message.
 CANCEL_WORDS = frozenset({"отмена", "отменить", "стоп", "хватит", "не надо", "выход"})
 SECRET_DIGITS = re.compile(r"\d+")
+NOT_RUSSIAN = "not_russian"
 
 
 def moscow_now() -> datetime:
@@ -93,7 +94,9 @@ class DialogManager:
         session.turns += 1
         checked = check_message(raw_text)
         masked = self._mask(session, checked.text)
-        if checked.problem:
+        # A flow may ask for Latin letters: a booking code «AB12CD» is no foreign text.
+        latin_answer = session.flow is not None and checked.problem == NOT_RUSSIAN
+        if checked.problem and not latin_answer:
             return self._service_reply(checked.problem, masked)
 
         chosen = self._match_choice(session, checked.text)

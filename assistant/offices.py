@@ -74,6 +74,11 @@ def offices_of_district(place: str, district: str, offices: pd.DataFrame) -> Off
     return OfficeMatch(OWN, place, district, found)
 
 
+def cell(value) -> str:
+    """A directory cell as text; an empty cell reads as NaN from pandas."""
+    return "" if value is None or pd.isna(value) else str(value)
+
+
 def head_offices(offices: pd.DataFrame) -> pd.DataFrame:
     """The offices the directory marks as public facts; the first row if none is."""
     public = offices[offices["source"] == HEAD_OFFICE_SOURCE]

@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from .bookings import BookingBook
 from .hours import Hours, parse_days, parse_hours
+from .offices import cell
 
 # Booking opens this many days ahead.
 BOOKING_DAYS = 30
@@ -22,14 +23,14 @@ class OfficeSlots:
 
     @property
     def hours(self) -> Hours:
-        return parse_hours(self.office["hours"], self.office.get("closed_days") or "")
+        return parse_hours(cell(self.office["hours"]), cell(self.office.get("closed_days")))
 
     def bookable(self) -> bool:
         return bool(self.booking_days())
 
     def booking_days(self) -> set[int]:
         """Weekdays named in appointment_slots on which the office is open."""
-        named = parse_days((self.office.get("appointment_slots") or "").lower())
+        named = parse_days(cell(self.office.get("appointment_slots")).lower())
         return named & set(self.hours.days)
 
     def last_day(self) -> date:

@@ -16,7 +16,7 @@ from ..bookings import Booking, BookingBook, SlotTakenError, open_book
 from ..dates import parse_day, parse_time
 from ..mask import mask_text
 from ..mask_patterns import PHONE_PATTERN
-from ..offices import FALLBACK, find_offices
+from ..offices import FALLBACK, cell, find_offices
 from ..slots import BOOKING_DAYS, CLOSED, FULL, OUTSIDE, PAST, TAKEN, TOO_FAR, OfficeSlots
 from .base import Action, Flow, Step
 from .moments import format_day, format_time
@@ -130,7 +130,7 @@ class AppointmentAction(Action):
             return self._ask_day_again(
                 flow, DAY_KEYS[problem], date=format_day(day), days=BOOKING_DAYS,
                 last=format_day(slots.last_day()),
-                closed=flow.slots["office"].get("closed_days") or "—",
+                closed=cell(flow.slots["office"].get("closed_days")) or "—",
             )
         flow.slots["day"] = day
         return self._ask_time(flow, "booking_ask_time")

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from ..hours import parse_hours
-from ..offices import FALLBACK, NEAREST, OfficeMatch, find_offices
+from ..offices import FALLBACK, NEAREST, OfficeMatch, cell, find_offices
 from .base import Action, Flow, Step
 from .moments import format_moment, format_time
 
@@ -55,7 +55,7 @@ class OfficeAction(Action):
 
     def open_state(self, office: dict, now: datetime) -> str:
         """«Сейчас открыт, до 13:00.» or when it opens next, in Moscow time."""
-        hours = parse_hours(office["hours"], office.get("closed_days") or "")
+        hours = parse_hours(cell(office["hours"]), cell(office.get("closed_days")))
         state, moment = hours.state(now)
         if state == "open":
             return self.store.message("office_open", until=format_time(moment))
