@@ -33,7 +33,9 @@ class Base(DeclarativeBase):
 
 class Booking(Base):
     __tablename__ = "bookings"
-    __table_args__ = (UniqueConstraint("office_id", "slot_start", name="one_client_per_slot"),)
+    __table_args__ = (
+        UniqueConstraint("office_id", "slot_start", name="one_client_per_slot"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(CODE_LENGTH), unique=True, index=True)
@@ -48,7 +50,8 @@ class Booking(Base):
 
 class SlotTakenError(Exception):
     def __init__(self, office_id: str, slot_start: datetime):
-        super().__init__(f"slot {slot_start:%Y-%m-%d %H:%M} of office {office_id} is taken")
+        super().__init__(f"slot {slot_start:%Y-%m-%d %H:%M} of office {office_id} "
+                         "is taken")
 
 
 def new_code() -> str:
@@ -98,7 +101,8 @@ class BookingBook:
         self.engine = make_engine(url)
         Base.metadata.create_all(self.engine)
 
-    def taken(self, office_id: str, day_start: datetime, day_end: datetime) -> set[datetime]:
+    def taken(self, office_id: str, day_start: datetime,
+              day_end: datetime) -> set[datetime]:
         """Starts of the booked slots of an office between two naive Moscow times."""
         query = select(Booking.slot_start).where(
             Booking.office_id == office_id,
@@ -137,12 +141,12 @@ class BookingBook:
 
     def find(self, code: str) -> Booking | None:
         with Session(self.engine, expire_on_commit=False) as session:
-            return session.scalar(select(Booking).where(Booking.code == code.upper()))
+            return session.scalar(by_code(code))
 
     def cancel(self, code: str) -> Booking | None:
         """Delete the booking, freeing its slot; None if there is no such code."""
         with Session(self.engine, expire_on_commit=False) as session:
-            booking = session.scalar(select(Booking).where(Booking.code == code.upper()))
+            booking = session.scalar(by_code(code))
             if booking is not None:
                 session.delete(booking)
                 session.commit()
@@ -151,7 +155,7 @@ class BookingBook:
     def move(self, code: str, slot_start: datetime) -> Booking:
         """Move to another slot of the same office; SlotTakenError if it is taken."""
         with Session(self.engine, expire_on_commit=False) as session:
-            booking = session.scalar(select(Booking).where(Booking.code == code.upper()))
+            booking = session.scalar(by_code(code))
             if booking is None:
                 raise KeyError(code)
             booking.slot_start = slot_start
@@ -161,6 +165,11 @@ class BookingBook:
                 session.rollback()
                 raise SlotTakenError(booking.office_id, slot_start) from None
             return booking
+
+
+def by_code(code: str):
+    """Codes are shown in capitals and may be typed in any case."""
+    return select(Booking).where(Booking.code == code.upper())
 
 
 @lru_cache(maxsize=8)

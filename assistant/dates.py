@@ -1,4 +1,4 @@
-"""A day and a time of day as a client writes them: «15.12», «завтра», «5 декабря», «10:30»."""
+"""A day and a time of day as a client writes them: «15.12», «завтра», «10:30»."""
 
 import re
 from datetime import date, time, timedelta
@@ -7,7 +7,9 @@ from functools import lru_cache
 from .mask_patterns import read_rows
 from .text import lemma, normalize, words
 
-NUMERIC_DATE = re.compile(r"(?<![\d:])(\d{1,2})[./](\d{1,2})(?:[./](\d{2,4}))?(?![\d:])")
+NUMERIC_DATE = re.compile(
+    r"(?<![\d:])(\d{1,2})[./](\d{1,2})(?:[./](\d{2,4}))?(?![\d:])"
+)
 DAY_NUMBER = re.compile(r"^\d{1,2}$")
 TIME_OF_DAY = re.compile(r"(?<![\d.])([01]?\d|2[0-3])(?:[:.\-](\d{2}))?(?![\d.:])")
 # A date without a year that lies further back than this means next year («05.01»).
@@ -17,7 +19,8 @@ SLOT_MINUTES = (0, 30)
 
 @lru_cache(maxsize=1)
 def calendar_words() -> dict[str, tuple[str, int]]:
-    return {word: (kind, int(value)) for kind, word, value in read_rows("calendar_words.tsv")}
+    rows = read_rows("calendar_words.tsv")
+    return {word: (kind, int(value)) for kind, word, value in rows}
 
 
 def with_year(day: int, month: int, year: int | None, today: date) -> date | None:
@@ -35,7 +38,9 @@ def numeric_date(text: str, today: date) -> date | None:
     for day, month, year in NUMERIC_DATE.findall(text):
         if int(month) > 12:
             continue
-        full_year = (2000 + int(year) if len(year) == 2 else int(year)) if year else None
+        full_year = None
+        if year:
+            full_year = 2000 + int(year) if len(year) == 2 else int(year)
         return with_year(int(day), int(month), full_year, today)
     return None
 

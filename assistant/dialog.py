@@ -94,7 +94,7 @@ class DialogManager:
         session.turns += 1
         checked = check_message(raw_text)
         masked = self._mask(session, checked.text)
-        # A flow may ask for Latin letters: a booking code «AB12CD» is no foreign text.
+        # A flow may ask for Latin letters: a booking code «AB12CD» is not English.
         latin_answer = session.flow is not None and checked.problem == NOT_RUSSIAN
         if checked.problem and not latin_answer:
             return self._service_reply(checked.problem, masked)

@@ -61,7 +61,8 @@ class Hours:
         return self.days.get(day.weekday())
 
     def in_break(self, moment: time) -> tuple[time, time] | None:
-        return next((pause for pause in self.breaks if pause[0] <= moment < pause[1]), None)
+        pauses = (pause for pause in self.breaks if pause[0] <= moment < pause[1])
+        return next(pauses, None)
 
     def state(self, now: datetime) -> tuple[str, datetime]:
         """('open', closes or break starts), ('break', ends) or ('closed', opens)."""
@@ -110,7 +111,7 @@ def overlaps(start: datetime, day: date, pause: tuple[time, time]) -> bool:
 
 @lru_cache(maxsize=256)
 def parse_hours(written: str, closed: str = "") -> Hours:
-    """Hours of one office; days listed as closed are dropped even if hours name them."""
+    """Hours of one office; closed days are dropped even if the hours name them."""
     days, breaks = {}, []
     for segment in SEGMENT_SEPARATOR.split(written or ""):
         opening = parse_range(segment)

@@ -1,4 +1,4 @@
-"""Which client offices serve a place: its own, else its district's, else the head office.
+"""Which offices serve a place: its own, else its district's, else the head office.
 
 The place may be a town, a village of the gazetteer (settlements.csv gives its district)
 or a district itself («Одинцовский», «в Раменском округе»).
@@ -67,7 +67,8 @@ def offices_of_town(town: str, offices: pd.DataFrame,
     return OfficeMatch(FALLBACK, town, district, head_offices(offices))
 
 
-def offices_of_district(place: str, district: str, offices: pd.DataFrame) -> OfficeMatch:
+def offices_of_district(place: str, district: str,
+                        offices: pd.DataFrame) -> OfficeMatch:
     found = offices[offices["district"] == district]
     if found.empty:
         return OfficeMatch(FALLBACK, place, district, head_offices(offices))

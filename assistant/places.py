@@ -78,7 +78,8 @@ def similarity(tokens: list[Token], name: Name) -> float:
     return score if score >= needed else 0.0
 
 
-def best_name(tokens: list[Token], names: tuple[Name, ...], skip: set[int]) -> Found | None:
+def best_name(tokens: list[Token], names: tuple[Name, ...],
+              skip: set[int]) -> Found | None:
     """The best-matching gazetteer name over the message's word n-grams."""
     best = None
     for name in names:

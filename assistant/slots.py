@@ -1,4 +1,4 @@
-"""Free consultation slots of an office: its booking days and hours minus what is taken."""
+"""Free consultation slots of an office: booking days and hours minus what is taken."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -23,7 +23,8 @@ class OfficeSlots:
 
     @property
     def hours(self) -> Hours:
-        return parse_hours(cell(self.office["hours"]), cell(self.office.get("closed_days")))
+        closed = cell(self.office.get("closed_days"))
+        return parse_hours(cell(self.office["hours"]), closed)
 
     def bookable(self) -> bool:
         return bool(self.booking_days())
@@ -52,7 +53,8 @@ class OfficeSlots:
             return []
         slots = self.hours.slots(day, self.now.tzinfo)
         start = datetime.combine(day, time())
-        taken = self.book.taken(self.office["office_id"], start, start + timedelta(days=1))
+        end = start + timedelta(days=1)
+        taken = self.book.taken(self.office["office_id"], start, end)
         return [slot for slot in slots
                 if slot > self.now and slot.replace(tzinfo=None) not in taken]
 

@@ -31,7 +31,7 @@ def house_words() -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Street:
-    """name as shown to the client; key: lemmas of its name words; kind: street, lane…"""
+    """name: as shown to the client; key: lemmas of its name words; kind: street…"""
 
     name: str
     key: str
@@ -60,7 +60,7 @@ def parse_street(written: str) -> Street:
     names = [lemma(token) for token in tokens if token not in kind_words()]
     # The last type word is the real one: «ул. Садовый пер.» is a lane.
     kind = kinds[-1] if kinds else DEFAULT_KIND
-    shown = re.sub(r"^ул\.\s*", "", written.strip()) if kind != DEFAULT_KIND else written
+    shown = written if kind == DEFAULT_KIND else re.sub(r"^ул\.\s*", "", written.strip())
     return Street(name=shown.strip(), key=" ".join(names), kind=kind)
 
 

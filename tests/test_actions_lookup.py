@@ -21,6 +21,7 @@ SATURDAY_MORNING = datetime(2026, 12, 5, 11, 0, tzinfo=MOSCOW)
 HOT_LINE = "8 800 220-0-220"
 CODE = re.compile(r"Код записи: ([A-Z0-9]{6})")
 PHONE = "+7 916 123-45-67"
+OTHER_QUESTION = ("Хочу записаться на приём в офис", "Подольск", "Другой вопрос")
 
 
 def manager_at(dialog_manager, moment: datetime) -> DialogManager:
@@ -49,7 +50,8 @@ def talk(manager: DialogManager, *texts: str, session=None):
 
 # Outages.
 
-def test_an_outage_question_asks_for_the_place_then_the_street(manager, knowledge_store):
+def test_an_outage_question_asks_for_the_place_then_the_street(manager,
+                                                               knowledge_store):
     asked_place, asked_street, answer = talk(
         manager, "Когда дадут свет?", "Внуково", "ул. Дачная, 40")
 
@@ -97,8 +99,9 @@ def test_a_planned_outage_of_one_house_in_a_list(manager):
 
 
 def test_a_lane_is_not_the_street_of_the_same_name(manager):
-    (lane,) = talk(manager, "Плановое отключение электроэнергии Мытищи, Садовый переулок 27")
-    (street,) = talk(manager, "Плановое отключение электроэнергии Мытищи, ул. Садовая 27")
+    question = "Плановое отключение электроэнергии Мытищи,"
+    (lane,) = talk(manager, f"{question} Садовый переулок 27")
+    (street,) = talk(manager, f"{question} ул. Садовая 27")
 
     assert "05.12 13:00" in lane.text
     assert "действующих и запланированных отключений" in street.text
@@ -154,7 +157,8 @@ def test_the_status_needs_the_number_and_the_phone_digits(manager, knowledge_sto
 
 
 def test_the_application_number_and_the_digits_never_reach_the_log(manager):
-    _, number, digits = talk(manager, "Какой статус моей заявки?", "тп 26 171537", "8825")
+    _, number, digits = talk(manager, "Какой статус моей заявки?", "тп 26 171537",
+                             "8825")
 
     assert number.masked_text == "<APPLICATION>"
     assert not re.search(r"\d", digits.masked_text)
@@ -257,14 +261,15 @@ def test_a_booking_gives_a_code_and_keeps_the_phone_masked(manager, bookings_url
     assert CODE.search(replies[-1].text)
     assert replies[-1].masked_text == "<PHONE>" and "<PER>" in replies[-2].masked_text
     with sqlite3.connect(bookings_url.removeprefix("sqlite:///")) as database:
-        row = database.execute("SELECT phone_masked, phone_hash FROM bookings").fetchone()
+        query = "SELECT phone_masked, phone_hash FROM bookings"
+        row = database.execute(query).fetchone()
     assert row[0] == "***4567" and "9161234567" not in "".join(row)
 
 
 def test_past_closed_far_and_off_hours_choices_are_refused(manager, knowledge_store,
                                                           bookings_url):
-    replies = talk(manager, "Хочу записаться на приём в офис", "Подольск", "Другой вопрос",
-                   "01.12", "05.12", "20.01", "04.12", "13:30", "20:00", "10:00")
+    replies = talk(manager, *OTHER_QUESTION, "01.12", "05.12", "20.01", "04.12", "13:30",
+                   "20:00", "10:00")
 
     past, closed, far, _, in_break, late, name = replies[3:]
     assert "01.12 уже прошло" in past.text
@@ -277,19 +282,22 @@ def test_past_closed_far_and_off_hours_choices_are_refused(manager, knowledge_st
 
 
 def test_a_slot_that_already_passed_today_is_refused(manager, bookings_url):
-    replies = talk(manager, "Хочу записаться на приём в офис", "Подольск", "Другой вопрос",
-                   "сегодня", "09:30")
+    replies = talk(manager, *OTHER_QUESTION, "сегодня", "09:30")
 
     assert "Время 09:30 уже прошло" in replies[-1].text
     assert replies[-1].suggestions[0] == "10:30"
 
 
-def test_a_taken_slot_is_refused_and_not_offered(manager, bookings_url):
-    BookingBook(bookings_url).book("OF017", datetime(2026, 12, 4, 9, 0), "тема", "Иван",
-                                   PHONE, datetime(2026, 12, 3))
+def take_slot(url: str, slot: datetime) -> None:
+    """Another client books the slot of the Подольск office."""
+    BookingBook(url).book("OF017", slot, "тема", "Иван", "+7 916 000-00-00",
+                          datetime(2026, 12, 3))
 
-    replies = talk(manager, "Хочу записаться на приём в офис", "Подольск", "Другой вопрос",
-                   "04.12", "09:00")
+
+def test_a_taken_slot_is_refused_and_not_offered(manager, bookings_url):
+    take_slot(bookings_url, datetime(2026, 12, 4, 9, 0))
+
+    replies = talk(manager, *OTHER_QUESTION, "04.12", "09:00")
 
     assert "Время 09:00 уже занято" in replies[-1].text
     assert "09:00" not in replies[-1].suggestions
@@ -297,10 +305,8 @@ def test_a_taken_slot_is_refused_and_not_offered(manager, bookings_url):
 
 def test_a_slot_taken_meanwhile_is_explained_and_others_offered(manager, bookings_url):
     session = manager.new_session()
-    talk(manager, "Хочу записаться на приём в офис", "Подольск", "Другой вопрос", "04.12",
-         "11:00", "Анна Иванова", session=session)
-    BookingBook(bookings_url).book("OF017", datetime(2026, 12, 4, 11, 0), "тема", "Иван",
-                                   PHONE, datetime(2026, 12, 3))
+    talk(manager, *OTHER_QUESTION, "04.12", "11:00", "Анна Иванова", session=session)
+    take_slot(bookings_url, datetime(2026, 12, 4, 11, 0))
 
     (taken,) = talk(manager, PHONE, session=session)
     (booked,) = talk(manager, "11:30", "Анна Иванова", PHONE, session=session)[-1:]

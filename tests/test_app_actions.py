@@ -24,7 +24,8 @@ def app(tmp_path, monkeypatch):
     """The chat page with its clock stopped and its own chat log and bookings."""
     monkeypatch.setenv("ASSISTANT_CHATLOG_DIR", str(tmp_path / "live"))
     monkeypatch.setenv(settings.BOOKINGS_URL_ENV, f"sqlite:///{tmp_path / 'b.sqlite'}")
-    pinned = partial(assistant.service.load_dialog_manager, clock=lambda: THURSDAY_MORNING)
+    loader = assistant.service.load_dialog_manager
+    pinned = partial(loader, clock=lambda: THURSDAY_MORNING)
     monkeypatch.setattr(assistant.service, "load_dialog_manager", pinned)
     # The cached manager of other tests runs on the real clock.
     st.cache_resource.clear()

@@ -103,7 +103,8 @@ class ApplicationStatusAction(Action):
                     days=deadline,
                     changed=changed.strftime(DATE_FORMAT),
                 ))
-        snapshot = in_moscow(application["snapshot_at"]).strftime(f"{DATE_FORMAT} %H:%M")
+        snapshot_at = in_moscow(application["snapshot_at"])
+        snapshot = snapshot_at.strftime(f"{DATE_FORMAT} %H:%M")
         lines.append(self.store.message("status_fresh", snapshot=snapshot))
         return "\n".join(lines)
 

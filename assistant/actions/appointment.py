@@ -17,7 +17,16 @@ from ..dates import parse_day, parse_time
 from ..mask import mask_text
 from ..mask_patterns import PHONE_PATTERN
 from ..offices import FALLBACK, cell, find_offices
-from ..slots import BOOKING_DAYS, CLOSED, FULL, OUTSIDE, PAST, TAKEN, TOO_FAR, OfficeSlots
+from ..slots import (
+    BOOKING_DAYS,
+    CLOSED,
+    FULL,
+    OUTSIDE,
+    PAST,
+    TAKEN,
+    TOO_FAR,
+    OfficeSlots,
+)
 from .base import Action, Flow, Step
 from .moments import format_day, format_time
 
@@ -78,8 +87,9 @@ class AppointmentAction(Action):
         bookable = [office for office in match.offices.to_dict("records")
                     if self._slots(office).bookable()]
         if match.kind == FALLBACK or not bookable:
-            return self._ask(flow, "office", "booking_office_no_slots", understood=False,
-                             suggestions=self._other_offices(match.district))
+            others = self._other_offices(match.district)
+            return self._ask(flow, "office", "booking_office_no_slots",
+                             understood=False, suggestions=others)
         if len(bookable) > 1:
             names = tuple(office["name"] for office in bookable[:SHOWN_OFFICES])
             return self._ask(flow, "office", "booking_choose_office", suggestions=names)
@@ -90,7 +100,8 @@ class AppointmentAction(Action):
         """Bookable offices to offer instead: the district's first, then any."""
         offices = self.store.table("offices").to_dict("records")
         offices.sort(key=lambda office: office["district"] != district)
-        bookable = [office["town"] for office in offices if self._slots(office).bookable()]
+        bookable = [office["town"] for office in offices
+                    if self._slots(office).bookable()]
         return tuple(bookable[:SHOWN_OFFICES])
 
     def _ask_topic(self, flow: Flow) -> Step:
@@ -137,9 +148,11 @@ class AppointmentAction(Action):
 
     def _ask_day_again(self, flow: Flow, key: str, **values) -> Step:
         step = self._ask_day(flow, key, **values)
-        return Step(step.text, done=False, understood=False, suggestions=step.suggestions)
+        return Step(step.text, done=False, understood=False,
+                    suggestions=step.suggestions)
 
-    def _ask_time(self, flow: Flow, key: str, understood: bool = True, **values) -> Step:
+    def _ask_time(self, flow: Flow, key: str, understood: bool = True,
+                  **values) -> Step:
         day: date = flow.slots["day"]
         free = self._slots(flow.slots["office"]).free(day)
         times = tuple(format_time(slot) for slot in free[:SHOWN_TIMES])
@@ -202,7 +215,8 @@ class AppointmentAction(Action):
     def _read_code(self, flow: Flow, text: str, answering: bool) -> Step:
         match = CODE_PATTERN.search(text)
         if not match:
-            return self._ask(flow, "code", "booking_code_missing", understood=not answering)
+            return self._ask(flow, "code", "booking_code_missing",
+                             understood=not answering)
         code = match.group(1).upper()
         booking = self.book().find(code)
         if booking is None:
@@ -224,7 +238,8 @@ class AppointmentAction(Action):
         except SlotTakenError:
             return self._slot_just_taken(flow, slot)
         except KeyError:
-            return Step(self.store.message("booking_code_unknown", code=flow.slots["code"]))
+            code = flow.slots["code"]
+            return Step(self.store.message("booking_code_unknown", code=code))
         return Step(self._booking_text("booking_moved", booking, flow.slots["office"]))
 
     # Shared pieces.
@@ -233,7 +248,8 @@ class AppointmentAction(Action):
         offices = self.store.table("offices")
         rows = offices[offices["office_id"] == office_id].to_dict("records")
         if not rows:
-            raise LookupError(f"office {office_id!r} of a booking is not in the directory")
+            raise LookupError(f"office {office_id!r} of a booking is not in the "
+                              "directory; rebuild the store: make build")
         return rows[0]
 
     def _slots(self, office: dict) -> OfficeSlots:

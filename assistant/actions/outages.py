@@ -96,7 +96,8 @@ class OutageAction(Action):
         for row in rows.to_dict("records"):
             parts = matching_parts(row["addresses"], street, house)
             if parts and is_relevant(row, now):
-                found.append({**row, "where": "; ".join(part.written for part in parts)})
+                where = "; ".join(part.written for part in parts)
+                found.append({**row, "where": where})
         return sorted(found, key=lambda row: row["starts_at"])
 
     def _line(self, outage: dict, now: datetime) -> str:
@@ -130,7 +131,8 @@ class OutageAction(Action):
         return tuple(sorted(set(outages.dropna()) | set(gazetteer.dropna())))
 
     def _streets(self) -> tuple[Street, ...]:
-        return snapshot_streets(tuple(self.store.table("outages")["addresses"].dropna()))
+        cells = self.store.table("outages")["addresses"].dropna()
+        return snapshot_streets(tuple(cells))
 
 
 def remember(flow: Flow, address: Address) -> None:
