@@ -136,6 +136,19 @@ def test_an_unreadable_place_is_asked_again(manager, knowledge_store):
     assert again.action == "outages"
 
 
+def test_two_unreadable_places_end_with_the_hotline(manager, knowledge_store):
+    *_, last = talk(manager, "Когда дадут свет?", "ыыы", "ааа")
+
+    assert last.text == knowledge_store.message("outage_give_up")
+    assert HOT_LINE in last.text
+
+
+def test_two_unreadable_streets_list_the_whole_settlement(manager):
+    *_, last = talk(manager, "Когда дадут свет?", "Вороново", "ыыы", "ааа")
+
+    assert "По адресу «Вороново» нашёл отключений: 5" in last.text
+
+
 def test_an_old_snapshot_is_said_to_be_possibly_outdated(dialog_manager):
     later = manager_at(dialog_manager, datetime(2026, 12, 3, 20, 0, tzinfo=MOSCOW))
 
@@ -351,3 +364,32 @@ def test_the_head_office_takes_no_bookings_and_others_are_offered(manager,
 
     assert "записи на консультации нет" in replies[-1].text
     assert replies[-1].suggestions and "Москва" not in replies[-1].suggestions
+
+
+# Bad input in the middle of any flow.
+
+FLOW_OPENINGS = [
+    ("Когда дадут свет?",),
+    ("Когда дадут свет?", "Внуково"),
+    ("Какой статус моей заявки?",),
+    ("Какой статус моей заявки?", "ТП-26-171537"),
+    ("Где находится ваш офис?",),
+    ("Хочу записаться на приём в офис",),
+    ("Хочу записаться на приём в офис", "Подольск"),
+    (*OTHER_QUESTION, "04.12"),
+    (*OTHER_QUESTION, "04.12", "10:00"),
+    (*OTHER_QUESTION, "04.12", "10:00", "Анна"),
+    ("отменить запись",),
+]
+BAD_INPUTS = ["", "   ", "😀😀😀", "<script>alert(1)</script>", "Я" * 5000, "Podolsk",
+              "Gjljkmcr", "ТП-26-171537 " * 300, "0000", "!!!"]
+
+
+@pytest.mark.parametrize("opening", FLOW_OPENINGS)
+def test_bad_input_inside_a_flow_gets_a_polite_reply(manager, bookings_url, opening):
+    session = manager.new_session()
+    talk(manager, *opening, session=session)
+
+    for bad in BAD_INPUTS:
+        reply = manager.reply(session, bad)
+        assert reply.text.strip(), bad

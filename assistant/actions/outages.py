@@ -20,6 +20,9 @@ SHOWN_OUTAGES = 3
 # The dispatch snapshot is refreshed several times a day; older data may mislead.
 STALE_AFTER = timedelta(hours=6)
 CHOICE_SCORE = 80
+# Unreadable answers before the flow gives the hotline (place) or the whole settlement
+# (street) instead of asking once more.
+MAX_ATTEMPTS = 2
 
 
 class OutageAction(Action):
@@ -43,7 +46,12 @@ class OutageAction(Action):
         if "settlement" not in flow.slots:
             return self._ask_settlement(flow, text, answering)
         if "street" not in flow.slots:
-            return self._ask_street(flow, answering and flow.asking == "street")
+            failed = answering and flow.asking == "street"
+            flow.attempts += failed
+            if flow.attempts >= MAX_ATTEMPTS:
+                flow.slots["street"] = None
+                return self._answer(flow)
+            return self._ask_street(flow, failed)
         return self._answer(flow)
 
     def _ask_settlement(self, flow: Flow, text: str, answering: bool) -> Step:
@@ -54,11 +62,16 @@ class OutageAction(Action):
         flow.asking = "settlement"
         if answering:
             flow.attempts += 1
+            if flow.attempts >= MAX_ATTEMPTS:
+                return Step(self.store.message("outage_give_up"))
             return Step(self.store.message("outage_place_not_read"), done=False,
                         understood=False)
         return Step(self.store.message("outage_ask_place"), done=False)
 
     def _ask_street(self, flow: Flow, failed: bool) -> Step:
+        if flow.asking != "street":
+            # Failures to read the settlement do not count against the street.
+            flow.attempts = 0
         flow.asking = "street"
         key = "outage_street_not_read" if failed else "outage_ask_street"
         text = self.store.message(key, settlement=flow.slots["settlement"])
