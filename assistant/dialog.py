@@ -119,12 +119,18 @@ class DialogManager:
         return reply
 
     def _mask(self, session: Session, text: str) -> str:
-        """The text for the log; an answer to a secret question keeps no digits."""
+        """The text for the log; an answer to a secret question keeps no digits, and
+        an action's keys («AB12CD») never reach the log."""
+        masked = mask_text(text)
         flow = session.flow
-        action = self.actions.get(flow.label) if flow else None
-        if action is not None and flow.asking in action.secret_slots:
-            return SECRET_DIGITS.sub(tags()["PHONE"], mask_text(text))
-        return mask_text(text)
+        current = self.actions.get(flow.label) if flow else None
+        if current is not None and flow.asking in current.secret_slots:
+            masked = SECRET_DIGITS.sub(tags()["PHONE"], masked)
+        for action in set(self.actions.values()):
+            runs = action is current or (action.trigger and action.trigger.search(text))
+            if action.secret_pattern and runs:
+                masked = action.secret_pattern.sub(tags()["CODE"], masked)
+        return masked
 
     def _triggered(self, session: Session, text: str) -> str | None:
         """The label of an action whose trigger the message matches, if any."""

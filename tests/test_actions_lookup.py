@@ -336,6 +336,8 @@ def test_a_booking_is_moved_and_cancelled_by_its_code(manager, bookings_url):
     (cancelled,) = talk(manager, f"отменить запись {code.lower()}")
     (gone,) = talk(manager, f"отменить запись {code}")
 
+    assert asked.masked_text == "Перенести запись <CODE>"
+    assert cancelled.masked_text == "отменить запись <CODE>"
     assert "сейчас 04.12 в 10:30" in asked.text
     assert f"запись {code} перенесена на 07.12 в 12:00" in moved.text
     assert f"Запись {code} на 07.12 в 12:00 отменена" in cancelled.text

@@ -51,6 +51,7 @@ class AppointmentAction(Action):
     name = "appointment"
     labels = frozenset({"appointment"})
     trigger = CHANGE_PATTERN
+    secret_pattern = CODE_PATTERN
 
     def book(self) -> BookingBook:
         """The bookings database of the current ASSISTANT_BOOKINGS_URL."""

@@ -56,6 +56,9 @@ class Action:
     # A message matching this starts the action whatever the classifier says
     # («отменить запись AB12CD»).
     trigger: ClassVar[Pattern | None] = None
+    # Text that works as a key (a booking code) and is hidden from the log in the
+    # action's messages.
+    secret_pattern: ClassVar[Pattern | None] = None
 
     def __init__(self, store: KnowledgeStore, clock: Clock) -> None:
         self.store = store
