@@ -395,3 +395,15 @@ def test_bad_input_inside_a_flow_gets_a_polite_reply(manager, bookings_url, open
     for bad in BAD_INPUTS:
         reply = manager.reply(session, bad)
         assert reply.text.strip(), bad
+
+
+def test_a_number_guessed_from_many_sessions_is_locked_for_a_day(dialog_manager):
+    manager = manager_at(dialog_manager, THURSDAY_MORNING)
+    for digits in ("1111", "2222", "3333", "4444", "5555"):
+        talk(manager, "Статус заявки ТП-26-171537", digits)
+
+    *_, owner = talk(manager, "Статус заявки ТП-26-171537", "8825")
+    *_, other = talk(manager, "Статус заявки ТП-26-590321", "3004")
+
+    assert owner.text == manager.store.message("status_locked")
+    assert "присоединение выполнено" in other.text

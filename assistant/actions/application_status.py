@@ -7,7 +7,9 @@ the lookup for the rest of the session.
 
 import logging
 import re
-from datetime import date, timedelta
+import threading
+from collections import defaultdict, deque
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
@@ -17,6 +19,10 @@ from .moments import in_moscow
 log = logging.getLogger(__name__)
 
 MAX_FAILURES = 3
+# Guessing one number's digits from many sessions: after this many failures a day the
+# number is locked for everyone, whether or not it exists, so the lock reveals nothing.
+MAX_NUMBER_FAILURES = 5
+NUMBER_LOCK = timedelta(days=1)
 # «ТП-26-171537», «тп 26 171537», «У-26-123456».
 NUMBER_PATTERN = re.compile(
     r"(?<![^\W\d_])([А-ЯЁа-яё]{1,4})[\s\-–—]*(\d{2})[\s\-–—]*(\d{6})(?!\d)"
@@ -30,6 +36,11 @@ class ApplicationStatusAction(Action):
     name = "application_status"
     labels = frozenset({"tp_application_status", "services_application_status"})
     secret_slots = frozenset({"phone_last4"})
+
+    def __init__(self, store, clock) -> None:
+        super().__init__(store, clock)
+        self._failures_by_number: dict[str, deque[datetime]] = defaultdict(deque)
+        self._failures_lock = threading.Lock()
 
     def start(self, flow: Flow, text: str) -> Step:
         if self._locked(flow):
@@ -62,9 +73,14 @@ class ApplicationStatusAction(Action):
         return Step(self.store.message(key), done=False, understood=understood)
 
     def _check(self, flow: Flow, number: str, digits: str) -> Step:
+        if self._number_locked(number):
+            log.info("application lookup refused: the number is locked for a day")
+            return Step(self.store.message("status_locked"))
         application = self._find(number, digits)
         if application is not None:
             return Step(self._status_text(application))
+
+        self._count_number_failure(number)
 
         failures = flow.notes.get("failures", 0) + 1
         flow.notes["failures"] = failures
@@ -78,6 +94,21 @@ class ApplicationStatusAction(Action):
 
     def _locked(self, flow: Flow) -> bool:
         return flow.notes.get("failures", 0) >= MAX_FAILURES
+
+    def _recent_failures(self, number: str) -> deque[datetime]:
+        """Failures of the number within the last day; older ones are dropped."""
+        failures = self._failures_by_number[number]
+        while failures and failures[0] < self.clock() - NUMBER_LOCK:
+            failures.popleft()
+        return failures
+
+    def _number_locked(self, number: str) -> bool:
+        with self._failures_lock:
+            return len(self._recent_failures(number)) >= MAX_NUMBER_FAILURES
+
+    def _count_number_failure(self, number: str) -> None:
+        with self._failures_lock:
+            self._recent_failures(number).append(self.clock())
 
     def _find(self, number: str, digits: str) -> dict | None:
         """The application only when both its number and the phone digits match."""
