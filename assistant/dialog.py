@@ -29,6 +29,8 @@ MOSCOW = ZoneInfo("Europe/Moscow")
 CANCEL_WORDS = frozenset({"отмена", "отменить", "стоп", "хватит", "не надо", "выход"})
 SECRET_DIGITS = re.compile(r"\d+")
 NOT_RUSSIAN = "not_russian"
+# A code or a name in Latin letters is short; a longer Latin message is foreign text.
+MAX_LATIN_ANSWER_WORDS = 3
 
 
 def moscow_now() -> datetime:
@@ -95,7 +97,8 @@ class DialogManager:
         checked = check_message(raw_text)
         masked = self._mask(session, checked.text)
         # A flow may ask for Latin letters: a booking code «AB12CD» is not English.
-        latin_answer = session.flow is not None and checked.problem == NOT_RUSSIAN
+        latin_answer = (session.flow is not None and checked.problem == NOT_RUSSIAN
+                        and len(checked.text.split()) <= MAX_LATIN_ANSWER_WORDS)
         if checked.problem and not latin_answer:
             return self._service_reply(checked.problem, masked)
 

@@ -407,3 +407,15 @@ def test_a_number_guessed_from_many_sessions_is_locked_for_a_day(dialog_manager)
 
     assert owner.text == manager.store.message("status_locked")
     assert "присоединение выполнено" in other.text
+
+
+def test_a_latin_code_is_read_but_english_text_is_still_declined(manager, knowledge_store,
+                                                                 bookings_url):
+    session = manager.new_session()
+    talk(manager, "Хочу отменить мою запись", session=session)
+
+    (english,) = talk(manager, "Hello, when will the power be back?", session=session)
+    (code,) = talk(manager, "ZZ99ZZ", session=session)
+
+    assert english.text == knowledge_store.message("not_russian")
+    assert "ZZ99ZZ не нашлась" in code.text and code.masked_text == "<CODE>"
