@@ -178,11 +178,26 @@ def test_the_application_number_and_the_digits_never_reach_the_log(manager):
 
 
 def test_a_status_with_a_term_gives_the_deadline_in_working_days(manager):
+    *_, status = talk(manager, "Какой статус моей заявки?", "ТП-26-787225", "2076")
+
+    # Changed on Tuesday 01.12.2026; ten working days end on Tuesday 15.12.2026.
+    assert "до 15.12.2026 — 10 рабочих дней с 01.12.2026" in status.text
+    assert "проект договора, технические условия (ТУ) и счёт" in status.text
+
+
+def test_a_passed_deadline_says_what_to_do(manager):
     *_, status = talk(manager, "Какой статус моей заявки?", "ТП-25-679921", "3596")
 
     # Changed on Sunday 18.10.2026; five working days end on Friday 23.10.2026.
-    assert "до 23.10.2026 — 5 рабочих дней с 18.10.2026" in status.text
-    assert "Оплатите счёт" in status.text
+    assert "5 рабочих дней с 18.10.2026 — истёк 23.10.2026" in status.text
+    assert "Оплатите счёт" in status.text and HOT_LINE in status.text
+
+
+def test_no_deadline_is_promised_above_its_power_limit(manager):
+    *_, status = talk(manager, "Какой статус моей заявки?", "ТП-26-352854", "4274")
+
+    assert "«зарегистрирована»" in status.text
+    assert "Срок" not in status.text
 
 
 def test_someone_elses_number_reads_like_an_unknown_one(manager):

@@ -126,18 +126,24 @@ class ApplicationStatusAction(Action):
         step = self._next_step(application)
         if step is not None:
             lines.append(step["next_step"])
-            deadline = deadline_days(step, application)
-            if deadline:
-                lines.append(self.store.message(
-                    "status_deadline",
-                    deadline=add_working_days(changed, deadline).strftime(DATE_FORMAT),
-                    days=deadline,
-                    changed=changed.strftime(DATE_FORMAT),
-                ))
+            days = deadline_days(step, application)
+            if days:
+                lines.append(self._deadline_text(changed, days))
         snapshot_at = in_moscow(application["snapshot_at"])
         snapshot = snapshot_at.strftime(f"{DATE_FORMAT} %H:%M")
         lines.append(self.store.message("status_fresh", snapshot=snapshot))
         return "\n".join(lines)
+
+    def _deadline_text(self, changed: date, days: int) -> str:
+        """The step's deadline, or what to do when it has already passed."""
+        deadline = add_working_days(changed, days)
+        passed = deadline < self.clock().date()
+        return self.store.message(
+            "status_deadline_passed" if passed else "status_deadline",
+            deadline=deadline.strftime(DATE_FORMAT),
+            days=days,
+            changed=changed.strftime(DATE_FORMAT),
+        )
 
     def _next_step(self, application: dict) -> dict | None:
         """The row of application_statuses for this kind of application and status."""
