@@ -434,3 +434,13 @@ def test_a_latin_code_is_read_but_english_text_is_still_declined(manager, knowle
 
     assert english.text == knowledge_store.message("not_russian")
     assert "ZZ99ZZ не нашлась" in code.text and code.masked_text == "<CODE>"
+
+
+def test_a_booking_change_starts_from_inside_another_flow(manager, bookings_url):
+    session = manager.new_session()
+    talk(manager, "Когда дадут свет?", session=session)
+
+    (reply,) = talk(manager, "отменить запись ZZ99ZZ", session=session)
+
+    assert reply.action == "appointment" and reply.label == "appointment"
+    assert "ZZ99ZZ не нашлась" in reply.text
