@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from .mask_patterns import read_rows
 from .streets import Street, house_words, kind_words, parse_street
 from .text import lemma, normalize, words
 
@@ -201,13 +202,29 @@ def street_names(written: tuple[str, ...]) -> tuple[Street, ...]:
     return tuple(dict.fromkeys(parse_street(name) for name in written))
 
 
+@lru_cache(maxsize=1)
+def region_words() -> frozenset[str]:
+    return frozenset(row[0] for row in read_rows("region_words.tsv"))
+
+
 def named_place(text: str) -> str | None:
-    """A place Slovnet reads as a location («в Москве» → «Москва»), or None."""
+    """A settlement Slovnet reads as a location («в Москве» → «Москва»), or None.
+
+    Streets («на улице Ленина») and regions («в Подмосковье») are not settlements."""
     # Imported here: Slovnet loads its weights on first use, as the masking does.
     from .mask_ner import tag
 
     for span in tag(text):
-        if span.type == "LOC":
-            found = text[span.start : span.stop]
-            return " ".join(lemma(word.lower()).capitalize() for word in words(found))
+        if span.type != "LOC":
+            continue
+        before = tokens_of(text[: span.start])[-1:]
+        tokens = tokens_of(text[span.start : span.stop])
+        if tokens and not any(is_address_word(token) or token.lemma in region_words()
+                              for token in before + tokens):
+            return " ".join(capitalised(token.lemma) for token in tokens)
     return None
+
+
+def capitalised(word: str) -> str:
+    """«наро-фоминск» → «Наро-Фоминск»."""
+    return "-".join(part.capitalize() for part in word.split("-"))

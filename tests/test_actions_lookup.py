@@ -129,6 +129,13 @@ def test_a_place_outside_the_snapshot_points_to_other_grid_companies(manager):
     assert "Мособлэнерго" in answer.text and HOT_LINE in answer.text
 
 
+def test_a_street_alone_asks_for_the_settlement_and_keeps_the_street(manager):
+    asked, answer = talk(manager, "Нет света на улице Дачной, дом 40", "Внуково")
+
+    assert asked.action == "outages" and "населённый пункт" in asked.text
+    assert "с 03.12 03:35 до 03.12 11:35" in answer.text
+
+
 def test_an_unreadable_place_is_asked_again(manager, knowledge_store):
     _, again = talk(manager, "Когда дадут свет?", "ыыы")
 

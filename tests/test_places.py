@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.places import find_address
+from assistant.places import find_address, named_place
 from assistant.streets import parse_addresses
 
 SETTLEMENTS = ("Внуково", "Лесной Городок", "Наро-Фоминск", "Подольск", "Сергиев Посад")
@@ -64,3 +64,23 @@ def test_a_whole_street_covers_every_house_and_a_range_only_its_own():
 
     assert whole.covers(1) and whole.covers(None)
     assert ranged.covers(28) and ranged.covers(44) and not ranged.covers(45)
+
+
+@pytest.mark.parametrize(
+    "message, place",
+    [
+        ("Отключили свет в Москве, когда включат?", "Москва"),
+        ("в Кашире нет света", "Кашира"),
+        ("Наро-Фоминске", "Наро-Фоминск"),
+        ("Нет света на улице Ленина", None),
+        ("На Садовой улице нет света", None),
+        ("Свет отключили на Московском шоссе", None),
+        ("Отключение электроэнергии в Подмосковье", None),
+        ("в Каширском районе", None),
+        ("Когда дадут свет?", None),
+    ],
+)
+def test_a_location_is_a_settlement_only_when_no_street_or_region_word_goes_with_it(
+    message, place
+):
+    assert named_place(message) == place
