@@ -1,7 +1,6 @@
 """The dialog manager: one session per client, classifier plus knowledge store → reply."""
 
 import logging
-import re
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -27,7 +26,6 @@ AMBIGUOUS = "<ambiguous>"
 MOSCOW = ZoneInfo("Europe/Moscow")
 # Words that end an action's questions; compared with the whole message.
 CANCEL_WORDS = frozenset({"отмена", "отменить", "стоп", "хватит", "не надо", "выход"})
-SECRET_DIGITS = re.compile(r"\d+")
 NOT_RUSSIAN = "not_russian"
 # A code or a name in Latin letters is short; a longer Latin message is foreign text.
 MAX_LATIN_ANSWER_WORDS = 3
@@ -96,11 +94,14 @@ class DialogManager:
         session.turns += 1
         checked = check_message(raw_text)
         masked = self._mask(session, checked.text)
+        # Read before the flow moves on: the answer to a secret question is logged as
+        # one placeholder, while the model still reads the masked words.
+        secret = self._secret_placeholder(session)
         # A flow may ask for Latin letters: a booking code «AB12CD» is not English.
         latin_answer = (session.flow is not None and checked.problem == NOT_RUSSIAN
                         and len(checked.text.split()) <= MAX_LATIN_ANSWER_WORDS)
         if checked.problem and not latin_answer:
-            return self._service_reply(checked.problem, masked)
+            return self._service_reply(checked.problem, secret or masked)
 
         chosen = self._match_choice(session, checked.text)
         triggered = None if chosen else self._triggered(session, checked.text)
@@ -115,25 +116,32 @@ class DialogManager:
             reply = self._continue_flow(session, checked.text, masked)
         else:
             reply = self._classify_and_answer(session, masked, checked.text)
-        session.history.append(masked)
+        if secret:
+            reply = replace(reply, masked_text=secret)
+        session.history.append(secret or masked)
         if checked.truncated:
             notice = self.store.message("too_long", limit=MAX_MESSAGE_CHARS)
             reply = replace(reply, text=f"{notice}\n\n{reply.text}")
         return reply
 
     def _mask(self, session: Session, text: str) -> str:
-        """The text for the log; an answer to a secret question keeps no digits, and
-        an action's keys («AB12CD») never reach the log."""
-        masked = mask_text(text)
+        """Masked text; an action's keys («AB12CD») are hidden as well."""
         flow = session.flow
         current = self.actions.get(flow.label) if flow else None
-        if current is not None and flow.asking in current.secret_slots:
-            masked = SECRET_DIGITS.sub(tags()["PHONE"], masked)
+        masked = mask_text(text)
         for action in set(self.actions.values()):
             runs = action is current or (action.trigger and action.trigger.search(text))
             if action.secret_pattern and runs:
                 masked = action.secret_pattern.sub(tags()["CODE"], masked)
         return masked
+
+    def _secret_placeholder(self, session: Session) -> str | None:
+        """The placeholder that stands for the whole answer to a secret question."""
+        flow = session.flow
+        action = self.actions.get(flow.label) if flow else None
+        if action is None or flow.asking not in action.secret_slots:
+            return None
+        return tags()[action.secret_slots[flow.asking]]
 
     def _triggered(self, session: Session, text: str) -> str | None:
         """The label of an action whose trigger the message matches, if any."""

@@ -181,7 +181,7 @@ def test_the_application_number_and_the_digits_never_reach_the_log(manager):
                              "8825")
 
     assert number.masked_text == "<APPLICATION>"
-    assert not re.search(r"\d", digits.masked_text)
+    assert digits.masked_text == "<PHONE>"
 
 
 def test_a_status_with_a_term_gives_the_deadline_in_working_days(manager):
@@ -294,7 +294,7 @@ def test_a_booking_gives_a_code_and_keeps_the_phone_masked(manager, bookings_url
     assert replies[2].suggestions == ["03.12", "04.12", "07.12"]
     assert "04.12 в 10:30" in replies[-1].text
     assert CODE.search(replies[-1].text)
-    assert replies[-1].masked_text == "<PHONE>" and "<PER>" in replies[-2].masked_text
+    assert replies[-1].masked_text == "<PHONE>" and replies[-2].masked_text == "<PER>"
     with sqlite3.connect(bookings_url.removeprefix("sqlite:///")) as database:
         query = "SELECT phone_masked, phone_hash FROM bookings"
         row = database.execute(query).fetchone()
@@ -451,3 +451,22 @@ def test_a_booking_change_starts_from_inside_another_flow(manager, bookings_url)
 
     assert reply.action == "appointment" and reply.label == "appointment"
     assert "ZZ99ZZ не нашлась" in reply.text
+
+
+@pytest.mark.parametrize("name", ["анна", "Мария-Луиза", "Ли Вэй"])
+def test_a_name_the_masking_would_miss_is_still_hidden_from_the_log(manager, name,
+                                                                    bookings_url):
+    replies = talk(manager, *OTHER_QUESTION, "04.12", "10:00", name)
+
+    assert replies[-1].masked_text == "<PER>"
+    assert replies[-1].text == manager.store.message("booking_ask_phone")
+
+
+def test_a_new_question_instead_of_a_name_leaves_the_booking(manager, bookings_url):
+    session = manager.new_session()
+    talk(manager, *OTHER_QUESTION, "04.12", "10:00", session=session)
+
+    (reply,) = talk(manager, "Как передать показания счётчика?", session=session)
+
+    assert reply.action is None and reply.label == "meter_readings"
+    assert session.flow is None

@@ -35,7 +35,7 @@ WEEKEND = (5, 6)
 class ApplicationStatusAction(Action):
     name = "application_status"
     labels = frozenset({"tp_application_status", "services_application_status"})
-    secret_slots = frozenset({"phone_last4"})
+    secret_slots = {"phone_last4": "PHONE"}
 
     def __init__(self, store, clock) -> None:
         super().__init__(store, clock)

@@ -52,6 +52,7 @@ class AppointmentAction(Action):
     labels = frozenset({"appointment"})
     trigger = CHANGE_PATTERN
     secret_pattern = CODE_PATTERN
+    secret_slots = {"name": "PER", "phone": "PHONE"}
 
     def book(self) -> BookingBook:
         """The bookings database of the current ASSISTANT_BOOKINGS_URL."""

@@ -51,8 +51,9 @@ class Action:
 
     name: ClassVar[str]
     labels: ClassVar[frozenset[str]]
-    # Slots whose answers never reach the chat log, not even as masked text.
-    secret_slots: ClassVar[frozenset[str]] = frozenset()
+    # Slots whose answers never reach the chat log: the whole answer is logged as the
+    # placeholder of this type («phone_last4» → <PHONE>, «name» → <PER>).
+    secret_slots: ClassVar[dict[str, str]] = {}
     # A message matching this starts the action whatever the classifier says
     # («отменить запись AB12CD»).
     trigger: ClassVar[Pattern | None] = None
