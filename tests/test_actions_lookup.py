@@ -385,8 +385,10 @@ def test_a_change_without_a_code_asks_for_it(manager, knowledge_store, bookings_
 def test_the_head_office_takes_no_bookings_and_others_are_offered(manager,
                                                                   bookings_url):
     replies = talk(manager, "Хочу записаться на приём в офис", "Москва")
+    (far,) = talk(manager, "Хочу записаться на приём в офис в Балашихе")
 
-    assert "записи на консультации нет" in replies[-1].text
+    assert "В этом офисе записи на консультации нет" in replies[-1].text
+    assert "Рядом с «Балашиха» офиса с записью" in far.text and far.suggestions
     assert replies[-1].suggestions and "Москва" not in replies[-1].suggestions
 
 

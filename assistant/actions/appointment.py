@@ -89,9 +89,13 @@ class AppointmentAction(Action):
         bookable = [office for office in match.offices.to_dict("records")
                     if self._slots(office).bookable()]
         if match.kind == FALLBACK or not bookable:
-            others = self._other_offices(match.district)
-            return self._ask(flow, "office", "booking_office_no_slots",
-                             understood=False, suggestions=others)
+            flow.asking = "office"
+            key = "booking_office_no_slots"
+            if match.kind == FALLBACK:
+                key = "booking_office_none"
+            text = self.store.message(key, place=match.place)
+            return Step(text, done=False, understood=False,
+                        suggestions=self._other_offices(match.district))
         if len(bookable) > 1:
             names = tuple(office["name"] for office in bookable[:SHOWN_OFFICES])
             return self._ask(flow, "office", "booking_choose_office", suggestions=names)
