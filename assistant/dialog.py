@@ -12,7 +12,7 @@ from .actions import Action, Clock, Flow, Step, build_actions
 from .classifier import NO_SERVICE, Prediction, TopicClassifier
 from .guard import MAX_MESSAGE_CHARS, check_message
 from .labels import DIALOG_GROUP, OUT_OF_SCOPE, load_topics
-from .mask import mask_text
+from .mask import mask_text, tags
 from .store import KnowledgeStore
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,9 @@ AMBIGUOUS = "<ambiguous>"
 MOSCOW = ZoneInfo("Europe/Moscow")
 # Words that end an action's questions; compared with the whole message.
 CANCEL_WORDS = frozenset({"отмена", "отменить", "стоп", "хватит", "не надо", "выход"})
+NOT_RUSSIAN = "not_russian"
+# A code or a name in Latin letters is short; a longer Latin message is foreign text.
+MAX_LATIN_ANSWER_WORDS = 3
 
 
 def moscow_now() -> datetime:
@@ -48,6 +51,8 @@ class Session:
     choices: list[Choice] = field(default_factory=list)
     turns: int = 0
     flow: Flow | None = None
+    # Flow.notes of each action, by action name.
+    notes: dict[str, dict] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -88,24 +93,63 @@ class DialogManager:
         """Answer one client message and update the session."""
         session.turns += 1
         checked = check_message(raw_text)
-        masked = mask_text(checked.text)
-        if checked.problem:
-            return self._service_reply(checked.problem, masked)
+        masked = self._mask(session, checked.text)
+        # Read before the flow moves on: the answer to a secret question is logged as
+        # one placeholder, while the model still reads the masked words.
+        secret = self._secret_placeholder(session)
+        # A flow may ask for Latin letters: a booking code «AB12CD» is not English.
+        latin_answer = (session.flow is not None and checked.problem == NOT_RUSSIAN
+                        and len(checked.text.split()) <= MAX_LATIN_ANSWER_WORDS)
+        if checked.problem and not latin_answer:
+            return self._service_reply(checked.problem, secret or masked)
 
         chosen = self._match_choice(session, checked.text)
+        triggered = None if chosen else self._triggered(session, checked.text)
         if chosen == AMBIGUOUS:
             return self._ask_again(session, masked)
         if chosen:
             reply = self._answer(session, chosen, 1.0, masked, [(chosen, 1.0)])
+        elif triggered:
+            reply = self._answer(session, triggered, 1.0, masked, [(triggered, 1.0)],
+                                 checked.text)
         elif session.flow:
             reply = self._continue_flow(session, checked.text, masked)
         else:
             reply = self._classify_and_answer(session, masked, checked.text)
-        session.history.append(masked)
+        if secret:
+            reply = replace(reply, masked_text=secret)
+        session.history.append(secret or masked)
         if checked.truncated:
             notice = self.store.message("too_long", limit=MAX_MESSAGE_CHARS)
             reply = replace(reply, text=f"{notice}\n\n{reply.text}")
         return reply
+
+    def _mask(self, session: Session, text: str) -> str:
+        """Masked text; an action's keys («AB12CD») are hidden as well."""
+        flow = session.flow
+        current = self.actions.get(flow.label) if flow else None
+        masked = mask_text(text)
+        for action in set(self.actions.values()):
+            runs = action is current or (action.trigger and action.trigger.search(text))
+            if action.secret_pattern and runs:
+                masked = action.secret_pattern.sub(tags()["CODE"], masked)
+        return masked
+
+    def _secret_placeholder(self, session: Session) -> str | None:
+        """The placeholder that stands for the whole answer to a secret question."""
+        flow = session.flow
+        action = self.actions.get(flow.label) if flow else None
+        if action is None or flow.asking not in action.secret_slots:
+            return None
+        return tags()[action.secret_slots[flow.asking]]
+
+    def _triggered(self, session: Session, text: str) -> str | None:
+        """The label of an action whose trigger the message matches, if any."""
+        for label, action in self.actions.items():
+            own_flow = session.flow and session.flow.action == action.name
+            if action.trigger and not own_flow and action.trigger.search(text):
+                return label
+        return None
 
     def choose(self, session: Session, label: str) -> Reply:
         """The client pressed a clarification button."""
@@ -144,7 +188,8 @@ class DialogManager:
             return Reply(label, confidence, self.store.answer(label).text, ANSWERED,
                          masked, top=top)
 
-        flow = Flow(action=action.name, label=label)
+        notes = session.notes.setdefault(action.name, {})
+        flow = Flow(action=action.name, label=label, notes=notes)
         step = action.start(flow, text)
         return self._flow_reply(session, flow, step, confidence, masked, top)
 

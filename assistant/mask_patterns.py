@@ -129,9 +129,12 @@ def application_rules() -> list[Rule]:
     known = rf"(?<![\w\-])(?:\d{{2,4}}-)?{prefix}-?\d[\d\-/]*\d(?![\w\-])"
     # Other letters need the year too: «КЛ-125» alone is a cable line.
     other = r"(?<![\w\-])[А-ЯЁ]{1,4}-\d{2}(?:\d{2})?-\d[\d\-]*\d(?:/\d+)?(?![\w\-])"
+    # Typed with spaces or long dashes: «тп 26 171537», «У–26–123456».
+    spaced = rf"(?<![\w\-]){prefix}[\s\-–—]*\d{{2}}[\s\-–—]+\d{{6}}(?![\d\-])"
     return [
         Rule("APPLICATION", re.compile(known, re.IGNORECASE), enough_digits(6)),
         Rule("APPLICATION", re.compile(other)),
+        Rule("APPLICATION", re.compile(spaced, re.IGNORECASE), enough_digits(8)),
     ]
 
 

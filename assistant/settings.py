@@ -61,6 +61,16 @@ def labels_db_from(environ) -> Path:
 
 LABELS_DB = labels_db_from(os.environ)
 
+# Consultation bookings: any SQLAlchemy URL; an SQLite file under data/ by default.
+BOOKINGS_URL_ENV = "ASSISTANT_BOOKINGS_URL"
+DEFAULT_BOOKINGS_DB = DATA_DIR / "bookings.sqlite"
+
+
+def bookings_url(environ=os.environ) -> str:
+    """The bookings database named by ASSISTANT_BOOKINGS_URL, read at call time."""
+    return environ.get(BOOKINGS_URL_ENV) or f"sqlite:///{DEFAULT_BOOKINGS_DB}"
+
+
 PARAMS_YAML = ROOT / "params.yaml"
 
 BUILD_COMMAND = "make build"

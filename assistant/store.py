@@ -27,12 +27,21 @@ REQUIRED_TABLES = frozenset(
         "settlements",
         "outages",
         "applications",
+        "application_statuses",
+        "consultation_topics",
         "kb_meta",
     }
 )
 SOURCE_SEPARATOR = ";"
 # Small tables the actions read whole; kept in memory beside the answers.
-ACTION_TABLES = ("offices", "settlements", "outages", "applications")
+ACTION_TABLES = (
+    "offices",
+    "settlements",
+    "outages",
+    "applications",
+    "application_statuses",
+    "consultation_topics",
+)
 # How often a running app looks for a rebuilt file: one stat() per interval.
 REFRESH_SECONDS = 5.0
 

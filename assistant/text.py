@@ -21,7 +21,7 @@ GLUED_UNIT_PATTERN = re.compile(r"(\d)([^\W\d_])")
 LATIN_WORD_PATTERN = re.compile(r"[a-z\[\];',.`]+")
 WORD_PATTERN = re.compile(r"[^\W_]", re.UNICODE)
 MIN_KNOWN_SHARE = 0.3
-PLACEHOLDER_PATTERN = re.compile(r"<(PHONE|EMAIL|PER|ADDRESS|DOC|CARD|NUMBER)>")
+PLACEHOLDER_PATTERN = re.compile(r"<(PHONE|EMAIL|PER|ADDRESS|DOC|CARD|NUMBER|CODE)>")
 
 
 def _read_pairs(name: str) -> list[tuple[str, str]]:

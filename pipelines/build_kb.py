@@ -25,19 +25,37 @@ TEXT_SOURCES = {
     "messages": "messages.csv",
     "services": "services.csv",
     "sources": "sources.csv",
+    "application_statuses": "application_statuses.csv",
+    "consultation_topics": "consultation_topics.csv",
 }
+# Texts of the actions (outages, statuses, offices, booking), kept apart from the dialog
+# manager's own messages; both land in the one messages table.
+EXTRA_MESSAGE_FILES = ("action_messages.csv",)
 # Snapshots keep DuckDB's type detection (timestamps, counts); ids and phone digits stay
 # text, or "0123" would lose its leading zero.
 SNAPSHOT_SOURCES = {
-    "offices": ("offices_sample.csv", {"office_id": "VARCHAR"}),
+    "offices": ("offices_sample.csv", {"office_id": "VARCHAR", "hours": "VARCHAR"}),
     "settlements": ("settlements.csv", {"settlement": "VARCHAR"}),
     "outages": (
         "outages_snapshot.csv",
-        {"outage_id": "VARCHAR", "ends_at_is_estimate": "BOOLEAN"},
+        {
+            "outage_id": "VARCHAR",
+            "addresses": "VARCHAR",
+            "starts_at": "TIMESTAMPTZ",
+            "ends_at": "TIMESTAMPTZ",
+            "ends_at_is_estimate": "BOOLEAN",
+            "snapshot_at": "TIMESTAMPTZ",
+        },
     ),
     "applications": (
         "applications_snapshot.csv",
-        {"application_no": "VARCHAR", "phone_last4": "VARCHAR"},
+        {
+            "application_no": "VARCHAR",
+            "phone_last4": "VARCHAR",
+            "power_kw": "DOUBLE",
+            "status_changed_at": "DATE",
+            "snapshot_at": "TIMESTAMPTZ",
+        },
     ),
 }
 DATE_COLUMNS = {"answers": "checked_on", "services": "checked_on"}
@@ -71,6 +89,8 @@ REQUIRED_MESSAGE_KEYS = [
     "data_deleted",
     "flow_cancelled",
 ]
+STATUS_COLUMNS = ["kinds", "status", "next_step", "working_days", "max_power_kw", "sources"]
+CONSULTATION_TOPIC_COLUMNS = ["topic", "title"]
 MAX_ANSWER_LENGTH = 1200
 DATE_FORMAT = "%Y-%m-%d"
 SOURCE_KEYS = r"^S\d+(?:; S\d+)*$"
@@ -95,6 +115,13 @@ def read_text_source(path: Path) -> pd.DataFrame:
     frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, na_values=[""])
     # An edit on Windows leaves "\r\n" inside quoted cells; the chat shows only "\n".
     return frame.apply(lambda column: column.str.replace("\r\n", "\n", regex=False))
+
+
+def read_messages(sources_dir: Path) -> pd.DataFrame:
+    """The dialog manager's messages and the actions' texts as one table."""
+    files = [TEXT_SOURCES["messages"], *EXTRA_MESSAGE_FILES]
+    parts = [read_text_source(sources_dir / file) for file in files]
+    return pd.concat(parts, ignore_index=True)
 
 
 def read_topics(path: Path) -> pd.DataFrame:
@@ -164,6 +191,30 @@ def service_expectations() -> list:
     ]
 
 
+def status_expectations() -> list:
+    """Every status has a next step; a deadline, when given, is a count of days."""
+    return [
+        gxe.ExpectTableColumnsToMatchSet(column_set=STATUS_COLUMNS, exact_match=True),
+        gxe.ExpectColumnValuesToNotBeNull(column="kinds"),
+        gxe.ExpectColumnValuesToNotBeNull(column="status"),
+        *text_expectations("next_step"),
+        gxe.ExpectColumnValuesToMatchRegex(column="working_days", regex=r"^\d{1,3}$"),
+        gxe.ExpectColumnValuesToMatchRegex(column="max_power_kw", regex=r"^\d+$"),
+        gxe.ExpectColumnValuesToMatchRegex(column="sources", regex=SOURCE_KEYS),
+    ]
+
+
+def consultation_topic_expectations() -> list:
+    return [
+        gxe.ExpectTableColumnsToMatchSet(
+            column_set=CONSULTATION_TOPIC_COLUMNS,
+            exact_match=True,
+        ),
+        gxe.ExpectColumnValuesToBeUnique(column="topic"),
+        *text_expectations("title"),
+    ]
+
+
 def source_reference_frame(answers: pd.DataFrame) -> pd.DataFrame:
     """One row per source key an answer cites, to check each key is in sources.csv."""
     keys = answers["sources"].fillna("").str.split(SOURCE_SEPARATOR).explode().str.strip()
@@ -193,6 +244,8 @@ def validate(
         "messages": (message_expectations(), "key"),
         "services": (service_expectations(), "service_id"),
         "sources": (sources_expectations(), "source_key"),
+        "application_statuses": (status_expectations(), "status"),
+        "consultation_topics": (consultation_topic_expectations(), "topic"),
         "citations": (citation_expectations(list(frames["sources"]["source_key"])), "label"),
     }
     frames = {**frames, "citations": source_reference_frame(frames["answers"])}
@@ -303,6 +356,7 @@ def build(
         name: read_text_source(sources_dir / file)
         for name, file in TEXT_SOURCES.items()
     }
+    frames["messages"] = read_messages(sources_dir)
     topics = read_topics(topics_csv)
     log.info(
         "read %s from %s and %d topics from %s",

@@ -136,6 +136,9 @@ def test_document_and_account_numbers_become_their_tags(text, masked):
         ("По заявке № 2024-ТП-556781 тишина", "По заявке № <APPLICATION> тишина"),
         ("номер И-24-00-207733/104", "номер <APPLICATION>"),
         ("тп-26-590321 акты подписаны", "<APPLICATION> акты подписаны"),
+        ("статус тп 26 171537 пожалуйста", "статус <APPLICATION> пожалуйста"),
+        ("номер у 26 000000", "номер <APPLICATION>"),
+        ("Тп–26–171537", "<APPLICATION>"),
     ],
 )
 def test_application_numbers_become_an_application_tag(text, masked):

@@ -7,6 +7,7 @@ the client's own figure, address or status.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from re import Pattern
 from typing import Any, Callable, ClassVar
 
 from ..store import KnowledgeStore
@@ -25,6 +26,9 @@ class Flow:
     asking: str | None = None
     # Answers the action could not read, or failed checks (wrong phone digits).
     attempts: int = 0
+    # What the action keeps for the rest of the session, across its flows: the same
+    # dict each time the action starts again in this session.
+    notes: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,15 @@ class Action:
 
     name: ClassVar[str]
     labels: ClassVar[frozenset[str]]
+    # Slots whose answers never reach the chat log: the whole answer is logged as the
+    # placeholder of this type («phone_last4» → <PHONE>, «name» → <PER>).
+    secret_slots: ClassVar[dict[str, str]] = {}
+    # A message matching this starts the action whatever the classifier says
+    # («отменить запись AB12CD»).
+    trigger: ClassVar[Pattern | None] = None
+    # Text that works as a key (a booking code) and is hidden from the log in the
+    # action's messages.
+    secret_pattern: ClassVar[Pattern | None] = None
 
     def __init__(self, store: KnowledgeStore, clock: Clock) -> None:
         self.store = store

@@ -1,9 +1,18 @@
 """Which actions the dialog manager runs; one line per action class."""
 
 from ..store import KnowledgeStore
+from .application_status import ApplicationStatusAction
+from .appointment import AppointmentAction
 from .base import Action, Clock
+from .offices import OfficeAction
+from .outages import OutageAction
 
-ACTION_CLASSES: tuple[type[Action], ...] = ()
+ACTION_CLASSES: tuple[type[Action], ...] = (
+    OutageAction,
+    ApplicationStatusAction,
+    OfficeAction,
+    AppointmentAction,
+)
 
 
 def build_actions(store: KnowledgeStore, clock: Clock) -> dict[str, Action]:

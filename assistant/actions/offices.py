@@ -1,0 +1,65 @@
+"""Client offices of a town or district: address, hours and whether open right now."""
+
+from datetime import datetime
+
+from ..hours import parse_hours
+from ..offices import FALLBACK, NEAREST, OfficeMatch, cell, find_offices
+from .base import Action, Flow, Step
+from .moments import format_moment, format_time
+
+MAX_SHOWN = 4
+
+
+class OfficeAction(Action):
+    name = "offices"
+    labels = frozenset({"offices"})
+
+    def start(self, flow: Flow, text: str) -> Step:
+        return self._read(flow, text, answering=False)
+
+    def resume(self, flow: Flow, text: str) -> Step:
+        return self._read(flow, text, answering=True)
+
+    def _read(self, flow: Flow, text: str, answering: bool) -> Step:
+        match = find_offices(text, self.store.table("offices"),
+                             self.store.table("settlements"))
+        if match is None:
+            flow.asking = "place"
+            key = "office_place_not_read" if answering else "office_ask_place"
+            return Step(self.store.message(key), done=False, understood=not answering)
+        return Step(self._answer(match))
+
+    def _answer(self, match: OfficeMatch) -> str:
+        if match.kind == NEAREST:
+            header = self.store.message("office_nearest", place=match.place,
+                                        district=match.district)
+        elif match.kind == FALLBACK:
+            header = self.store.message("office_fallback", place=match.place)
+        else:
+            header = self.store.message("office_found", place=match.place)
+        now = self.clock()
+        rows = match.offices.head(MAX_SHOWN).to_dict("records")
+        lines = [header, *(self._line(office, now) for office in rows)]
+        lines.append(self.store.message("office_next"))
+        return "\n".join(lines)
+
+    def _line(self, office: dict, now: datetime) -> str:
+        return self.store.message(
+            "office_line",
+            name=office["name"],
+            town=office["town"],
+            address=office["address"],
+            hours=office["hours"],
+            state=self.open_state(office, now),
+        )
+
+    def open_state(self, office: dict, now: datetime) -> str:
+        """«Сейчас открыт, до 13:00.» or when it opens next, in Moscow time."""
+        hours = parse_hours(cell(office["hours"]), cell(office.get("closed_days")))
+        state, moment = hours.state(now)
+        if state == "open":
+            return self.store.message("office_open", until=format_time(moment))
+        if state == "break":
+            return self.store.message("office_break", until=format_time(moment))
+        opens = format_moment(moment) if moment else "—"
+        return self.store.message("office_closed", opens=opens)

@@ -1,0 +1,77 @@
+"""The bookings database: one client per slot, even when many press at once."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+import pytest
+
+from assistant.bookings import BookingBook, SlotTakenError, open_book
+from assistant.settings import BOOKINGS_URL_ENV, bookings_url
+
+SLOT = datetime(2026, 12, 4, 10, 0)
+NOW = datetime(2026, 12, 3, 10, 0)
+CLIENTS = 16
+
+
+@pytest.fixture
+def book(tmp_path):
+    return BookingBook(f"sqlite:///{tmp_path / 'bookings.sqlite'}")
+
+
+def try_to_book(book: BookingBook, number: int) -> str | None:
+    try:
+        return book.book("OF017", SLOT, "тема", f"Клиент {number}", "+7 916 123-45-67",
+                         NOW).code
+    except SlotTakenError:
+        return None
+
+
+def test_many_clients_pressing_one_slot_at_once_get_exactly_one_booking(book):
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        codes = list(pool.map(lambda number: try_to_book(book, number), range(CLIENTS)))
+
+    booked = [code for code in codes if code]
+    assert len(booked) == 1
+    assert book.taken("OF017", SLOT, SLOT.replace(hour=23)) == {SLOT}
+
+
+def test_the_same_slot_of_another_office_is_free(book):
+    book.book("OF017", SLOT, "тема", "Анна", "89161234567", NOW)
+
+    other = book.book("OF018", SLOT, "тема", "Анна", "89161234567", NOW)
+
+    assert other.office_id == "OF018"
+
+
+def test_moving_onto_a_taken_slot_fails_and_keeps_the_booking(book):
+    first = book.book("OF017", SLOT, "тема", "Анна", "89161234567", NOW)
+    later = SLOT.replace(hour=11)
+    book.book("OF017", later, "тема", "Иван", "89161234568", NOW)
+
+    with pytest.raises(SlotTakenError):
+        book.move(first.code, later)
+
+    assert book.find(first.code).slot_start == SLOT
+
+
+def test_codes_are_random_six_characters(book):
+    codes = {book.book("OF017", SLOT.replace(hour=9, minute=minute), "тема", "Анна",
+                       "89161234567", NOW).code for minute in (0, 30)}
+
+    assert len(codes) == 2
+    assert all(len(code) == 6 and code.isalnum() and code.isupper() for code in codes)
+
+
+def test_the_database_runs_in_wal_mode(book):
+    with book.engine.connect() as connection:
+        mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+
+    assert mode == "wal"
+
+
+def test_the_url_comes_from_the_environment_at_call_time(tmp_path):
+    url = f"sqlite:///{tmp_path / 'other.sqlite'}"
+
+    assert bookings_url({BOOKINGS_URL_ENV: url}) == url
+    assert bookings_url({}).endswith("data/bookings.sqlite")
+    assert open_book(url) is open_book(url)
