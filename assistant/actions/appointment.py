@@ -144,7 +144,8 @@ class AppointmentAction(Action):
             return self._ask_day_again(flow, "booking_date_not_read")
         problem = slots.day_problem(day)
         if problem:
-            return self._ask_day_again(
+            # A date was read: the refusal is an answer, not a reason to leave the flow.
+            return self._ask_day(
                 flow, DAY_KEYS[problem], date=format_day(day), days=BOOKING_DAYS,
                 last=format_day(slots.last_day()),
                 closed=cell(flow.slots["office"].get("closed_days")) or "—",
@@ -175,7 +176,8 @@ class AppointmentAction(Action):
             return self._ask_time(flow, "booking_time_not_read", understood=False)
         problem = slots.time_problem(flow.slots["day"], wanted)
         if problem:
-            return self._ask_time(flow, TIME_KEYS[problem], understood=False,
+            # A time was read: refused, but still an answer to the question.
+            return self._ask_time(flow, TIME_KEYS[problem],
                                   time=wanted.strftime("%H:%M"),
                                   hours=flow.slots["office"]["hours"])
         flow.slots["time"] = wanted
