@@ -17,6 +17,9 @@ TOPICS_CSV = DATA_DIR / "topics.csv"
 CLEAN_PARQUET = PROCESSED_DIR / "messages.parquet"
 SPLIT_DIR = PROCESSED_DIR / "split"
 VALIDATION_DIR = PROCESSED_DIR / "validation"
+KB_VALIDATION_DIR = PROCESSED_DIR / "kb_validation"
+# The historical export as the current assistant answers it (stage score_history).
+HISTORY_TURNS = PROCESSED_DIR / "history_turns.parquet"
 
 MODELS_DIR = ROOT / "models"
 MODEL_DIR = MODELS_DIR / "topic"
@@ -44,6 +47,7 @@ RETENTION_DAYS = 365
 RETENTION_DAYS_ENV = "ASSISTANT_RETENTION_DAYS"
 
 PARAMS_YAML = ROOT / "params.yaml"
+DVC_LOCK = ROOT / "dvc.lock"
 
 BUILD_COMMAND = "make build"
 

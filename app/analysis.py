@@ -1,0 +1,125 @@
+"""What the analyst pages share: the login guard, the cached turns and the filters."""
+
+import logging
+from datetime import date, timedelta
+
+import streamlit as st
+
+from assistant.accounts import AnalystAccounts
+from assistant.analytics import SOURCES, TurnFilter, TurnSnapshot
+from assistant.analytics.snapshot import history_path
+from assistant.chatlog import chatlog_dir
+from assistant.labels import load_topics
+
+log = logging.getLogger(__name__)
+
+ANALYST_KEY = "analyst"
+FRESH_LOGIN_KEY = "fresh_login"
+# Live turns reach the pages within this many seconds, or at once with «Обновить».
+SNAPSHOT_SECONDS = 60
+CHANNEL_TITLES = {"utp": "портал ТП (utp)", "lk": "личный кабинет (lk)",
+                  "mobile": "приложение (mobile)"}
+SOURCE_TITLES = {"history": "выгрузка контакт-центра", "live": "живой чат"}
+GROUP_TITLES = {"connection": "присоединение", "transport": "передача энергии",
+                "services": "услуги", "general": "общие", "dialog": "диалог"}
+DEFAULT_DAYS = 365
+
+
+def current_analyst() -> str | None:
+    return st.session_state.get(ANALYST_KEY)
+
+
+def log_in(name: str, password: str) -> bool:
+    """Check the account; on success the session belongs to the analyst."""
+    name = name.strip().lower()
+    if not name or not password or not AnalystAccounts().verify(name, password):
+        return False
+    st.session_state[ANALYST_KEY] = name
+    st.session_state[FRESH_LOGIN_KEY] = True
+    log.info("analyst %s logged in", name)
+    return True
+
+
+def log_out() -> None:
+    st.session_state.pop(ANALYST_KEY, None)
+
+
+def take_fresh_login() -> bool:
+    """True once, right after a login: the app then opens the first analyst page."""
+    return bool(st.session_state.pop(FRESH_LOGIN_KEY, False))
+
+
+def require_analyst() -> str:
+    """The logged-in analyst's name, or a login hint and the end of this run."""
+    analyst = current_analyst()
+    if analyst is None:
+        st.warning("Эта страница доступна аналитикам после входа.")
+        st.page_link("pages/login.py", label="Войти", icon=":material/login:")
+        st.stop()
+    return analyst
+
+
+def show_account(analyst: str) -> None:
+    with st.sidebar:
+        st.caption(f"Аналитик: {analyst}")
+        st.button("Выйти", on_click=log_out, icon=":material/logout:")
+
+
+@st.cache_resource(ttl=SNAPSHOT_SECONDS, show_spinner="Читаем журнал чата…")
+def _load_snapshot(chatlog: str, history: str) -> TurnSnapshot:
+    return TurnSnapshot.load(chatlog, history)
+
+
+def load_snapshot() -> TurnSnapshot:
+    """Every turn as of at most SNAPSHOT_SECONDS ago; masked text only."""
+    return _load_snapshot(str(chatlog_dir()), str(history_path()))
+
+
+def refresh_button() -> None:
+    if st.sidebar.button("Обновить данные", icon=":material/refresh:"):
+        _load_snapshot.clear()
+        st.rerun()
+
+
+def data_range(snapshot: TurnSnapshot) -> tuple[date, date]:
+    frame = snapshot.query(
+        "SELECT min(local_time)::DATE AS first, max(local_time)::DATE AS last FROM turns"
+    )
+    first, last = frame["first"].iloc[0], frame["last"].iloc[0]
+    if first is None or first != first:
+        today = date.today()
+        return today, today
+    return first, last
+
+
+def filter_sidebar(snapshot: TurnSnapshot, reasons: dict[str, str] | None = None
+                   ) -> TurnFilter:
+    """Dates, sources, channels, topic groups, topics (and reasons) in the sidebar."""
+    first, last = data_range(snapshot)
+    topics = load_topics()
+    with st.sidebar:
+        st.subheader("Фильтры")
+        start_default = max(first, last - timedelta(days=DEFAULT_DAYS))
+        chosen = st.date_input("Даты (по Москве)", value=(start_default, last),
+                               min_value=first, max_value=last, key="filter_dates")
+        start, end = chosen if len(chosen) == 2 else (chosen[0], chosen[0])
+        sources = st.multiselect("Источник", SOURCES, format_func=SOURCE_TITLES.get,
+                                 key="filter_sources")
+        channels = st.multiselect("Канал", list(CHANNEL_TITLES),
+                                  format_func=CHANNEL_TITLES.get, key="filter_channels")
+        groups = st.multiselect("Группа тем", list(GROUP_TITLES),
+                                format_func=GROUP_TITLES.get, key="filter_groups")
+        labels = st.multiselect("Тема", list(topics),
+                                format_func=lambda label: topics[label].title,
+                                key="filter_labels")
+        chosen_reasons = ()
+        if reasons:
+            chosen_reasons = st.multiselect("Причина", list(reasons),
+                                            format_func=reasons.get, key="filter_reasons")
+    return TurnFilter(start=start, end=end, sources=tuple(sources),
+                      channels=tuple(channels), labels=tuple(labels), groups=tuple(groups),
+                      reasons=tuple(chosen_reasons))
+
+
+def share(value) -> str:
+    return "—" if value is None or value != value else f"{value:.0%}"

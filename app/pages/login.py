@@ -1,0 +1,20 @@
+"""Login of an analyst; accounts come from `python -m assistant analysts add NAME`."""
+
+import analysis
+import streamlit as st
+
+st.title("Вход для аналитиков")
+
+if analysis.current_analyst():
+    st.success(f"Вы вошли как {analysis.current_analyst()}.")
+    st.stop()
+
+with st.form("login"):
+    name = st.text_input("Имя", key="login_name")
+    password = st.text_input("Пароль", type="password", key="login_password")
+    submitted = st.form_submit_button("Войти")
+
+if submitted:
+    if analysis.log_in(name, password):
+        st.rerun()
+    st.error("Неверное имя или пароль.")
