@@ -14,7 +14,6 @@ from assistant.labels import load_topics
 log = logging.getLogger(__name__)
 
 ANALYST_KEY = "analyst"
-FRESH_LOGIN_KEY = "fresh_login"
 # Live turns reach the pages within this many seconds, or at once with «Обновить».
 SNAPSHOT_SECONDS = 60
 CHANNEL_TITLES = {"utp": "портал ТП (utp)", "lk": "личный кабинет (lk)",
@@ -23,6 +22,8 @@ SOURCE_TITLES = {"history": "выгрузка контакт-центра", "liv
 GROUP_TITLES = {"connection": "присоединение", "transport": "передача энергии",
                 "services": "услуги", "general": "общие", "dialog": "диалог"}
 DEFAULT_DAYS = 365
+NOT_LOGGED_IN = ("Эта страница доступна аналитикам после входа: откройте страницу "
+                 "«Вход для аналитиков» по адресу /login.")
 
 
 def current_analyst() -> str | None:
@@ -35,7 +36,6 @@ def log_in(name: str, password: str) -> bool:
     if not name or not password or not AnalystAccounts().verify(name, password):
         return False
     st.session_state[ANALYST_KEY] = name
-    st.session_state[FRESH_LOGIN_KEY] = True
     log.info("analyst %s logged in", name)
     return True
 
@@ -44,17 +44,12 @@ def log_out() -> None:
     st.session_state.pop(ANALYST_KEY, None)
 
 
-def take_fresh_login() -> bool:
-    """True once, right after a login: the app then opens the first analyst page."""
-    return bool(st.session_state.pop(FRESH_LOGIN_KEY, False))
-
-
 def require_analyst() -> str:
     """The logged-in analyst's name, or a login hint and the end of this run."""
     analyst = current_analyst()
     if analyst is None:
-        st.warning("Эта страница доступна аналитикам после входа.")
-        st.page_link("pages/login.py", label="Войти", icon=":material/login:")
+        # Text, not a page link: a page run on its own has no navigation to link into.
+        st.warning(NOT_LOGGED_IN)
         st.stop()
     return analyst
 
@@ -62,7 +57,7 @@ def require_analyst() -> str:
 def show_account(analyst: str) -> None:
     with st.sidebar:
         st.caption(f"Аналитик: {analyst}")
-        st.button("Выйти", on_click=log_out, icon=":material/logout:")
+        st.button("Выйти", on_click=log_out, icon=":material/logout:", key="logout")
 
 
 @st.cache_resource(ttl=SNAPSHOT_SECONDS, show_spinner="Читаем журнал чата…")

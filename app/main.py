@@ -22,7 +22,8 @@ LOGIN_PAGE = st.Page("pages/login.py", title="Вход для аналитико
 
 analyst = analysis.current_analyst()
 if analyst:
-    page = st.navigation({"Клиентам": CLIENT_PAGES, "Аналитика": ANALYST_PAGES})
+    # The login page stays: it is where the analyst lands right after logging in.
+    page = st.navigation({"Клиентам": CLIENT_PAGES, "Аналитика": ANALYST_PAGES + [LOGIN_PAGE]})
 else:
     # Clients see no menu at all; analysts open /login by its address.
     page = st.navigation(CLIENT_PAGES + [LOGIN_PAGE], position="hidden")
@@ -30,7 +31,5 @@ else:
 layout = "wide" if page in ANALYST_PAGES else "centered"
 st.set_page_config(page_title=APP_TITLE, page_icon="⚡", layout=layout)
 if analyst:
-    if analysis.take_fresh_login():
-        st.switch_page(ANALYST_PAGES[0])
     analysis.show_account(analyst)
 page.run()

@@ -121,11 +121,11 @@ def add_analysts_parser(commands) -> None:
         "analysts", help="analyst accounts of the app's analytics pages"
     )
     actions = analysts.add_subparsers(dest="action", required=True)
-    add = actions.add_parser(
-        "add",
-        help="create an analyst or set a new password; the password comes from "
-        "ASSISTANT_ANALYST_PASSWORD, a prompt, or the first line of stdin",
+    add_help = (
+        "create an analyst or set a new password; the password comes from "
+        "ASSISTANT_ANALYST_PASSWORD, a prompt, or the first line of stdin"
     )
+    add = actions.add_parser("add", help=add_help, description=add_help)
     add.add_argument("name", help="login name: lower-case Latin letters and digits")
     remove = actions.add_parser("remove", help="delete an analyst account")
     remove.add_argument("name")
