@@ -60,20 +60,23 @@ def show_account(analyst: str) -> None:
         st.button("Выйти", on_click=log_out, icon=":material/logout:", key="logout")
 
 
-@st.cache_resource(ttl=SNAPSHOT_SECONDS, show_spinner="Читаем журнал чата…")
+@st.cache_resource(show_spinner="Читаем журнал чата…")
 def _load_snapshot(chatlog: str, history: str) -> TurnSnapshot:
     return TurnSnapshot.load(chatlog, history)
 
 
 def load_snapshot() -> TurnSnapshot:
     """Every turn as of at most SNAPSHOT_SECONDS ago; masked text only."""
-    return _load_snapshot(str(chatlog_dir()), str(history_path()))
+    snapshot = _load_snapshot(str(chatlog_dir()), str(history_path()))
+    if snapshot.age_seconds() > SNAPSHOT_SECONDS:
+        # Reads only the segments written since the last refresh.
+        snapshot.refresh()
+    return snapshot
 
 
-def refresh_button() -> None:
+def refresh_button(snapshot: TurnSnapshot) -> None:
     if st.sidebar.button("Обновить данные", icon=":material/refresh:"):
-        _load_snapshot.clear()
-        st.rerun()
+        snapshot.refresh()
 
 
 def data_range(snapshot: TurnSnapshot) -> tuple[date, date]:

@@ -10,7 +10,7 @@ from assistant.analytics import coverage
 
 analysis.require_analyst()
 snapshot = analysis.load_snapshot()
-analysis.refresh_button()
+analysis.refresh_button(snapshot)
 turn_filter = analysis.filter_sidebar(snapshot)
 
 st.title("Покрытие тем")

@@ -12,7 +12,7 @@ DISPLAY_ROWS = 5_000
 
 analysis.require_analyst()
 snapshot = analysis.load_snapshot()
-analysis.refresh_button()
+analysis.refresh_button(snapshot)
 turn_filter = analysis.filter_sidebar(snapshot, REASON_TITLES)
 
 st.title("Нерешённые вопросы")

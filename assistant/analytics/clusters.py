@@ -7,6 +7,7 @@ the cost stays bounded however long the log grows.
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,9 @@ from ..text import normalize
 from .filters import TurnFilter
 from .unresolved import reason_filter
 
-MAX_TEXTS = 1500
+# About a second on two cores the first time, a fraction once the vectors are cached.
+MAX_TEXTS = 1000
+VECTOR_CACHE = 50_000
 # The largest cosine distance inside a group. Tried on the unresolved history: average
 # linkage chains long messages into one group of hundreds; complete linkage at 0.3 keeps
 # groups to rewordings of one question (largest about 70 of 1,100 texts).
@@ -94,7 +97,7 @@ def assign_clusters(texts: pd.DataFrame, distance: float) -> pd.DataFrame:
     members = texts[["masked_text", "turns", "label"]].copy()
     if members.empty:
         return members.assign(cluster=pd.Series(dtype=str), similarity=pd.Series(dtype=float))
-    vectors = np.stack([vector(normalize(text)) for text in members["masked_text"]])
+    vectors = np.stack([text_vector(text) for text in members["masked_text"]])
     known = np.linalg.norm(vectors, axis=1) > 0
     groups = np.full(len(members), -1)
     if known.sum() >= 2:
@@ -107,6 +110,12 @@ def assign_clusters(texts: pd.DataFrame, distance: float) -> pd.DataFrame:
     members["similarity"] = centre_similarity(vectors, groups)
     members["cluster"] = cluster_names(members, groups)
     return members
+
+
+@lru_cache(maxsize=VECTOR_CACHE)
+def text_vector(text: str) -> np.ndarray:
+    """The model's Navec vector of a message; filters change, texts repeat."""
+    return vector(normalize(text))
 
 
 def centre_similarity(vectors: np.ndarray, groups: np.ndarray) -> np.ndarray:

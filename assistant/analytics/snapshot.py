@@ -1,4 +1,7 @@
-"""Every turn, historical and live, read once into an in-memory DuckDB table `turns`.
+"""Every turn, historical and live, in an in-memory DuckDB table `turns`.
+
+The live log's segments are read once; a refresh reads only the segments added or
+rewritten since, then rebuilds `turns` (see SegmentCache).
 
 Columns: those of the live log (turn_id, session_id, channel, turn_index, logged_at,
 masked_text, label, confidence, outcome, choices, top, source), the client's latest
@@ -20,7 +23,7 @@ import pyarrow as pa
 from .. import settings
 from ..chatlog import chatlog_dir, flush_open_logs
 from ..classifier import META_FILE
-from ..segments import FEEDBACK, SCHEMAS, TURNS, segment_files
+from ..segments import FEEDBACK, READ_ATTEMPTS, SCHEMAS, TURNS, segment_files
 from .history import SCHEMA as HISTORY_SCHEMA
 from .unresolved import reasons_sql
 
@@ -31,7 +34,7 @@ TIMEZONE = "Europe/Moscow"
 TURN_COLUMNS = SCHEMAS[TURNS].names
 
 BUILD_TURNS = """
-CREATE TABLE turns AS
+CREATE OR REPLACE TABLE turns AS
 WITH live_ratings AS (
     SELECT turn_id, arg_max(rating, logged_at) AS rating
     FROM feedback WHERE turn_id IS NOT NULL GROUP BY turn_id
@@ -45,8 +48,7 @@ WITH live_ratings AS (
         lead(label) OVER session_turns AS next_label,
         lead(outcome) OVER session_turns AS next_outcome,
         lead(turn_id) OVER session_turns IS NULL AS last_in_session,
-        timezone('{timezone}', logged_at) AS local_time,
-        from_json(choices, '["VARCHAR"]') AS choice_labels
+        timezone('{timezone}', logged_at) AS local_time
     FROM combined
     WINDOW session_turns AS (PARTITION BY source, session_id ORDER BY turn_index, logged_at)
 )
@@ -70,29 +72,119 @@ def answer_threshold(model_dir: Path = settings.MODEL_DIR) -> float:
     return float(json.loads(meta_path.read_text(encoding="utf-8"))["thresholds"]["answer"])
 
 
-class TurnSnapshot:
-    """The turns table as read at `loaded_at`; any thread may query it."""
+class SegmentCache:
+    """One dataset's segment rows in a table, with the file each came from.
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, threshold: float,
-                 loaded_at: datetime) -> None:
-        self._connection = connection
+    Segments are only added, rewritten in place by a deletion (a new size or mtime) or
+    removed; only those changes are read again."""
+
+    def __init__(self, connection, table: str, schema: pa.Schema) -> None:
+        self.connection = connection
+        self.table = table
+        self.columns = ", ".join(schema.names)
+        self.seen: dict[str, tuple[int, int]] = {}
+        connection.register(f"{table}_empty", schema.empty_table())
+        connection.execute(
+            f"CREATE TABLE {table} AS SELECT ''::VARCHAR AS file, * FROM {table}_empty "
+            "LIMIT 0"
+        )
+
+    def sync(self, files: list[Path]) -> None:
+        """Make the table hold exactly the rows of these files as they are now."""
+        for attempt in range(READ_ATTEMPTS):
+            try:
+                return self._sync_once(files)
+            except (duckdb.IOException, FileNotFoundError):
+                # A deletion renamed or removed a segment meanwhile: list again.
+                if attempt == READ_ATTEMPTS - 1:
+                    raise
+                files = [path for path in files if path.exists()]
+
+    def _sync_once(self, files: list[Path]) -> None:
+        current = {str(path): file_signature(path) for path in files}
+        stale = [name for name, mark in self.seen.items() if current.get(name) != mark]
+        fresh = [name for name, mark in current.items() if self.seen.get(name) != mark]
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute("BEGIN TRANSACTION")
+            if stale:
+                cursor.execute(f"DELETE FROM {self.table} WHERE list_contains($files, file)",
+                               {"files": stale})
+            if fresh:
+                cursor.execute(
+                    f"INSERT INTO {self.table} SELECT filename AS file, {self.columns} "
+                    "FROM read_parquet($files, filename = true, hive_partitioning = false)",
+                    {"files": fresh},
+                )
+            cursor.execute("COMMIT")
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        finally:
+            cursor.close()
+        self.seen = current
+
+
+def file_signature(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_mtime_ns, status.st_size
+
+
+class TurnSnapshot:
+    """The turns table as last refreshed (`loaded_at`); any thread may query it."""
+
+    def __init__(self, chatlog: Path, history: Path,
+                 model_dir: Path = settings.MODEL_DIR) -> None:
+        self.chatlog = Path(chatlog)
+        self.history = Path(history)
+        self.answer_threshold = answer_threshold(model_dir)
+        self.loaded_at: datetime | None = None
+        self._history_reported = False
+        self._connection = duckdb.connect()
         self._lock = threading.Lock()
-        self.answer_threshold = threshold
-        self.loaded_at = loaded_at
+        self._refresh_lock = threading.Lock()
+        self._live = SegmentCache(self._connection, "live", SCHEMAS[TURNS])
+        self._feedback = SegmentCache(self._connection, "feedback", SCHEMAS[FEEDBACK])
+        # A table, not a registered view: cursors of other threads see tables only.
+        self._connection.register("history_schema", HISTORY_SCHEMA.empty_table())
+        self._connection.execute("CREATE TABLE history_empty AS FROM history_schema")
+        register_topics(self._connection)
 
     @classmethod
-    def load(cls, chatlog: Path | None = None, history: Path | None = None,
+    def load(cls, chatlog: Path | str | None = None, history: Path | str | None = None,
              model_dir: Path = settings.MODEL_DIR) -> "TurnSnapshot":
         """Read the live log folder and the replayed export as they are now."""
-        chatlog = Path(chatlog) if chatlog else chatlog_dir()
-        history = Path(history) if history else history_path()
-        # What this process still holds in memory counts too.
-        flush_open_logs(chatlog)
-        threshold = answer_threshold(model_dir)
-        connection = duckdb.connect()
-        register_sources(connection, chatlog, history)
-        connection.execute(build_sql(), {"answer_threshold": threshold})
-        return cls(connection, threshold, datetime.now(timezone.utc))
+        snapshot = cls(Path(chatlog) if chatlog else chatlog_dir(),
+                       Path(history) if history else history_path(), model_dir)
+        snapshot.refresh()
+        return snapshot
+
+    def refresh(self) -> None:
+        """Read what changed in the log folder, then rebuild `turns`."""
+        with self._refresh_lock:
+            # What this process still holds in memory counts too.
+            flush_open_logs(self.chatlog)
+            self._live.sync(segment_files(self.chatlog, TURNS))
+            self._feedback.sync(segment_files(self.chatlog, FEEDBACK))
+            with self._lock:
+                cursor = self._connection.cursor()
+            try:
+                self._report_missing_history()
+                load_history(cursor, self.history)
+                cursor.execute(build_sql(), {"answer_threshold": self.answer_threshold})
+            finally:
+                cursor.close()
+            self.loaded_at = datetime.now(timezone.utc)
+
+    def _report_missing_history(self) -> None:
+        # Once per snapshot: a refresh a minute must not repeat it all day.
+        if not self.history.exists() and not self._history_reported:
+            log.warning("no %s: only the live log is shown (run: %s)", self.history,
+                        settings.BUILD_COMMAND)
+            self._history_reported = True
+
+    def age_seconds(self) -> float:
+        return (datetime.now(timezone.utc) - self.loaded_at).total_seconds()
 
     def query(self, sql: str, params: dict | None = None,
               tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
@@ -123,30 +215,15 @@ def build_sql() -> str:
     )
 
 
-def register_sources(connection, chatlog: Path, history: Path) -> None:
-    """Views `live`, `feedback`, `history` and `topics`; empty ones where no file is."""
-    register_parquet(connection, "live", segment_files(chatlog, TURNS), SCHEMAS[TURNS])
-    register_parquet(connection, "feedback", segment_files(chatlog, FEEDBACK),
-                     SCHEMAS[FEEDBACK])
-    if not history.exists():
-        log.warning("no %s: only the live log is shown (run: %s)", history,
-                    settings.BUILD_COMMAND)
-    files = [history] if history.exists() else []
-    register_parquet(connection, "history", files, HISTORY_SCHEMA)
-    register_topics(connection)
-
-
-def register_parquet(connection, name: str, files: list[Path], schema: pa.Schema) -> None:
-    if not files:
-        connection.register(name, schema.empty_table())
+def load_history(cursor, history: Path) -> None:
+    """The replayed export as a table; an empty one until the stage has run."""
+    if history.exists():
+        cursor.execute(
+            f"CREATE OR REPLACE TABLE history AS SELECT {', '.join(HISTORY_SCHEMA.names)} "
+            f"FROM read_parquet({sql_string(str(history))})"
+        )
         return
-    columns = ", ".join(schema.names)
-    # A view takes no prepared parameters: the file names go in as quoted literals.
-    listed = ", ".join(sql_string(str(path)) for path in files)
-    connection.execute(
-        f"CREATE VIEW {name} AS SELECT {columns} "
-        f"FROM read_parquet([{listed}], hive_partitioning = false)"
-    )
+    cursor.execute("CREATE OR REPLACE TABLE history AS SELECT * FROM history_empty")
 
 
 def sql_string(text: str) -> str:

@@ -25,7 +25,7 @@ REASONS = (
     # A clarification the client answered by picking one of its topics is resolved.
     Reason("clarified_only", "помощник только уточнял тему, и клиент не выбрал вариант",
            "outcome = 'clarified' AND NOT (next_outcome = 'answered' "
-           "AND list_contains(choice_labels, next_label))"),
+           "AND contains(choices, '\"' || next_label || '\"'))"),
     Reason("low_confidence", "уверенность модели ниже порога ответа",
            "confidence < $answer_threshold"),
     Reason("rated_negative", "клиент оценил ответ 👎 (−1)", "rating = -1"),
