@@ -2,7 +2,6 @@
 with their filters, and the clients' thumbs that reach them."""
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from assistant import settings
@@ -13,9 +12,9 @@ from tests.analytics_data import turn, write_turns
 
 APP_DIR = settings.ROOT / "app"
 APP = APP_DIR / "main.py"
-ANALYST_PAGES = ["pages/coverage.py", "pages/unresolved.py", "pages/quality.py"]
-TITLES = {"pages/coverage.py": "Покрытие тем", "pages/unresolved.py": "Нерешённые вопросы",
-          "pages/quality.py": "Качество модели"}
+ANALYST_PAGES = ["views/coverage.py", "views/unresolved.py", "views/quality.py"]
+TITLES = {"views/coverage.py": "Покрытие тем", "views/unresolved.py": "Нерешённые вопросы",
+          "views/quality.py": "Качество модели"}
 TIMEOUT = 120
 NAME, PASSWORD = "anna", "пароль аналитика 2026"
 # Live turns of the tests: two mobile fallbacks, an lk answer followed by a request for
@@ -30,21 +29,6 @@ LIVE_TURNS = [
          days=2),
     turn("u1", 1, "outages", "answered", 0.95, "когда дадут свет", channel="utp", days=3),
 ]
-
-
-@pytest.fixture(autouse=True)
-def entry_script_on_every_run(monkeypatch):
-    """AppTest reruns a page file alone when a pages/ folder sits beside main.py.
-
-    Streamlit's server runs main.py (and so st.navigation) on every run; AppTest resets
-    its pages-folder flag before each run, so it is cleared again after detection."""
-    detect = PagesManager.__init__
-
-    def without_pages_folder(self, *args, **kwargs):
-        detect(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", without_pages_folder)
 
 
 @pytest.fixture
@@ -64,7 +48,7 @@ def open_app() -> AppTest:
 
 
 def log_in(app: AppTest, name: str = NAME, password: str = PASSWORD) -> AppTest:
-    app.switch_page("pages/login.py").run()
+    app.switch_page("views/login.py").run()
     app.text_input(key="login_name").set_value(name)
     app.text_input(key="login_password").set_value(password)
     return app.button[0].click().run()
@@ -125,12 +109,12 @@ def test_every_analyst_page_renders_after_login(analyst_app, page):
 
 
 def test_after_logging_out_the_analyst_pages_are_gone(analyst_app):
-    open_page(analyst_app, "pages/coverage.py")
+    open_page(analyst_app, "views/coverage.py")
     analyst_app.button(key="logout").click().run()
 
     assert "analyst" not in analyst_app.session_state
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        analyst_app.switch_page("pages/unresolved.py")
+        analyst_app.switch_page("views/unresolved.py")
 
 
 def choose(app: AppTest, key: str, values: list) -> AppTest:
@@ -138,7 +122,7 @@ def choose(app: AppTest, key: str, values: list) -> AppTest:
 
 
 def test_coverage_counts_follow_the_channel_and_source_filters(analyst_app):
-    app = open_page(analyst_app, "pages/coverage.py")
+    app = open_page(analyst_app, "views/coverage.py")
     choose(app, "filter_sources", ["live"])
     assert app.metric[0].value == str(len(LIVE_TURNS))
 
@@ -151,7 +135,7 @@ def test_coverage_counts_follow_the_channel_and_source_filters(analyst_app):
 
 
 def test_unresolved_table_follows_channel_and_reason_filters(analyst_app):
-    app = open_page(analyst_app, "pages/unresolved.py")
+    app = open_page(analyst_app, "views/unresolved.py")
     choose(app, "filter_sources", ["live"])
     table = app.dataframe[0].value
     assert set(table["turn_id"]) == {"m1-1", "m2-1", "l1-1"}
@@ -168,7 +152,7 @@ def test_unresolved_table_follows_channel_and_reason_filters(analyst_app):
 
 
 def test_unresolved_page_offers_the_view_as_csv_and_shows_clusters(analyst_app):
-    app = open_page(analyst_app, "pages/unresolved.py")
+    app = open_page(analyst_app, "views/unresolved.py")
     choose(app, "filter_sources", ["live"])
 
     assert app.get("download_button")
@@ -177,7 +161,7 @@ def test_unresolved_page_offers_the_view_as_csv_and_shows_clusters(analyst_app):
 
 
 def test_the_quality_page_shows_the_model_version_and_passed_checks(analyst_app):
-    app = open_page(analyst_app, "pages/quality.py")
+    app = open_page(analyst_app, "views/quality.py")
 
     version = app.dataframe[0].value
     assert version["хэш"].str.len().gt(0).all()
@@ -206,7 +190,7 @@ def test_a_thumb_down_in_the_chat_makes_the_turn_unresolved(analyst_env, tmp_pat
     chat.feedback[0].set_value(0).run()
 
     app = log_in(open_app())
-    app = open_page(app, "pages/unresolved.py")
+    app = open_page(app, "views/unresolved.py")
 
     table = app.dataframe[0].value
     rated = table[table["reasons"].str.contains("rated_negative")]
