@@ -16,14 +16,24 @@ log = logging.getLogger(__name__)
 ANALYST_KEY = "analyst"
 # Live turns reach the pages within this many seconds, or at once with «Обновить».
 SNAPSHOT_SECONDS = 60
-CHANNEL_TITLES = {"utp": "портал ТП (utp)", "lk": "личный кабинет (lk)",
-                  "mobile": "приложение (mobile)"}
+CHANNEL_TITLES = {
+    "utp": "портал ТП (utp)",
+    "lk": "личный кабинет (lk)",
+    "mobile": "приложение (mobile)",
+}
 SOURCE_TITLES = {"history": "выгрузка контакт-центра", "live": "живой чат"}
-GROUP_TITLES = {"connection": "присоединение", "transport": "передача энергии",
-                "services": "услуги", "general": "общие", "dialog": "диалог"}
+GROUP_TITLES = {
+    "connection": "присоединение",
+    "transport": "передача энергии",
+    "services": "услуги",
+    "general": "общие",
+    "dialog": "диалог",
+}
 DEFAULT_DAYS = 365
-NOT_LOGGED_IN = ("Эта страница доступна аналитикам после входа: откройте страницу "
-                 "«Вход для аналитиков» по адресу /login.")
+NOT_LOGGED_IN = (
+    "Эта страница доступна аналитикам после входа: откройте страницу "
+    "«Вход для аналитиков» по адресу /login."
+)
 
 
 def current_analyst() -> str | None:
@@ -90,33 +100,58 @@ def data_range(snapshot: TurnSnapshot) -> tuple[date, date]:
     return first, last
 
 
-def filter_sidebar(snapshot: TurnSnapshot, reasons: dict[str, str] | None = None
-                   ) -> TurnFilter:
+def filter_sidebar(
+    snapshot: TurnSnapshot, reasons: dict[str, str] | None = None
+) -> TurnFilter:
     """Dates, sources, channels, topic groups, topics (and reasons) in the sidebar."""
     first, last = data_range(snapshot)
     topics = load_topics()
     with st.sidebar:
         st.subheader("Фильтры")
         start_default = max(first, last - timedelta(days=DEFAULT_DAYS))
-        chosen = st.date_input("Даты (по Москве)", value=(start_default, last),
-                               min_value=first, max_value=last, key="filter_dates")
+        chosen = st.date_input(
+            "Даты (по Москве)",
+            value=(start_default, last),
+            min_value=first,
+            max_value=last,
+            key="filter_dates",
+        )
         start, end = chosen if len(chosen) == 2 else (chosen[0], chosen[0])
-        sources = st.multiselect("Источник", SOURCES, format_func=SOURCE_TITLES.get,
-                                 key="filter_sources")
-        channels = st.multiselect("Канал", list(CHANNEL_TITLES),
-                                  format_func=CHANNEL_TITLES.get, key="filter_channels")
-        groups = st.multiselect("Группа тем", list(GROUP_TITLES),
-                                format_func=GROUP_TITLES.get, key="filter_groups")
-        labels = st.multiselect("Тема", list(topics),
-                                format_func=lambda label: topics[label].title,
-                                key="filter_labels")
+        sources = st.multiselect(
+            "Источник", SOURCES, format_func=SOURCE_TITLES.get, key="filter_sources"
+        )
+        channels = st.multiselect(
+            "Канал",
+            list(CHANNEL_TITLES),
+            format_func=CHANNEL_TITLES.get,
+            key="filter_channels",
+        )
+        groups = st.multiselect(
+            "Группа тем",
+            list(GROUP_TITLES),
+            format_func=GROUP_TITLES.get,
+            key="filter_groups",
+        )
+        labels = st.multiselect(
+            "Тема",
+            list(topics),
+            format_func=lambda label: topics[label].title,
+            key="filter_labels",
+        )
         chosen_reasons = ()
         if reasons:
-            chosen_reasons = st.multiselect("Причина", list(reasons),
-                                            format_func=reasons.get, key="filter_reasons")
-    return TurnFilter(start=start, end=end, sources=tuple(sources),
-                      channels=tuple(channels), labels=tuple(labels), groups=tuple(groups),
-                      reasons=tuple(chosen_reasons))
+            chosen_reasons = st.multiselect(
+                "Причина", list(reasons), format_func=reasons.get, key="filter_reasons"
+            )
+    return TurnFilter(
+        start=start,
+        end=end,
+        sources=tuple(sources),
+        channels=tuple(channels),
+        labels=tuple(labels),
+        groups=tuple(groups),
+        reasons=tuple(chosen_reasons),
+    )
 
 
 def share(value) -> str:

@@ -14,20 +14,38 @@ CLIENT_PAGES = [
 ]
 # Shown in the menu after an analyst logs in; each page also checks the login itself.
 ANALYST_PAGES = [
-    st.Page("views/coverage.py", title="Покрытие тем", icon=":material/insights:",
-            url_path="coverage"),
-    st.Page("views/unresolved.py", title="Нерешённые вопросы",
-            icon=":material/help_center:", url_path="unresolved"),
-    st.Page("views/quality.py", title="Качество модели", icon=":material/analytics:",
-            url_path="quality"),
+    st.Page(
+        "views/coverage.py",
+        title="Покрытие тем",
+        icon=":material/insights:",
+        url_path="coverage",
+    ),
+    st.Page(
+        "views/unresolved.py",
+        title="Нерешённые вопросы",
+        icon=":material/help_center:",
+        url_path="unresolved",
+    ),
+    st.Page(
+        "views/quality.py",
+        title="Качество модели",
+        icon=":material/analytics:",
+        url_path="quality",
+    ),
 ]
-LOGIN_PAGE = st.Page("views/login.py", title="Вход для аналитиков",
-                     icon=":material/login:", url_path="login")
+LOGIN_PAGE = st.Page(
+    "views/login.py",
+    title="Вход для аналитиков",
+    icon=":material/login:",
+    url_path="login",
+)
 
 analyst = analysis.current_analyst()
 if analyst:
     # The login page stays: it is where the analyst lands right after logging in.
-    page = st.navigation({"Клиентам": CLIENT_PAGES, "Аналитика": ANALYST_PAGES + [LOGIN_PAGE]})
+    page = st.navigation(
+        {"Клиентам": CLIENT_PAGES, "Аналитика": ANALYST_PAGES + [LOGIN_PAGE]}
+    )
 else:
     # Clients see no menu at all; analysts open /login by its address.
     page = st.navigation(CLIENT_PAGES + [LOGIN_PAGE], position="hidden")

@@ -16,8 +16,14 @@ import numpy as np
 import pandas as pd
 
 from assistant import segments, settings
-from assistant.analytics import TurnFilter, TurnSnapshot, find_clusters, unresolved_turns
-from assistant.analytics import coverage, quality
+from assistant.analytics import (
+    TurnFilter,
+    TurnSnapshot,
+    coverage,
+    find_clusters,
+    quality,
+    unresolved_turns,
+)
 from assistant.analytics.clusters import MAX_TEXTS
 from assistant.analytics.snapshot import answer_threshold
 from assistant.analytics.unresolved import reason_counts
@@ -47,29 +53,43 @@ def synthetic_turns(count: int, texts: list[str], seed: int = SEED) -> pd.DataFr
     # Most replies are confident, a tail is not: like the model on the export.
     confidence = np.round(random.beta(5, 1.5, size=count), 4)
     threshold = answer_threshold()
-    outcome = np.where(confidence >= threshold, "answered",
-                       np.where(random.random(count) < 0.7, "clarified", "fallback"))
+    outcome = np.where(
+        confidence >= threshold,
+        "answered",
+        np.where(random.random(count) < 0.7, "clarified", "fallback"),
+    )
     operator = random.random(count) < OPERATOR_SHARE
     label = np.where(operator, "operator", label)
-    session_start = END - timedelta(days=DAYS) + pd.to_timedelta(
-        random.random(len(lengths)) * DAYS, unit="D"
+    session_start = (
+        END
+        - timedelta(days=DAYS)
+        + pd.to_timedelta(random.random(len(lengths)) * DAYS, unit="D")
     )
     logged_at = session_start[session_of] + pd.to_timedelta(turn_index, unit="min")
-    return pd.DataFrame({
-        "turn_id": [f"t{number}" for number in range(count)],
-        "session_id": [f"s{session}" for session in session_of],
-        "channel": np.array(CHANNELS)[random.integers(0, 3, size=len(lengths))][session_of],
-        "turn_index": turn_index.astype("int32"),
-        "logged_at": logged_at,
-        "masked_text": np.array(texts, dtype=object)[random.integers(0, len(texts), count)],
-        "label": label,
-        "confidence": confidence,
-        "outcome": outcome,
-        "choices": np.where(outcome == "clarified",
-                            json.dumps(["tp_primary_cost", "temporary_cost"]), "[]"),
-        "top": [json.dumps([[lab, conf]]) for lab, conf in zip(label, confidence)],
-        "source": "live",
-    })
+    return pd.DataFrame(
+        {
+            "turn_id": [f"t{number}" for number in range(count)],
+            "session_id": [f"s{session}" for session in session_of],
+            "channel": np.array(CHANNELS)[random.integers(0, 3, size=len(lengths))][
+                session_of
+            ],
+            "turn_index": turn_index.astype("int32"),
+            "logged_at": logged_at,
+            "masked_text": np.array(texts, dtype=object)[
+                random.integers(0, len(texts), count)
+            ],
+            "label": label,
+            "confidence": confidence,
+            "outcome": outcome,
+            "choices": np.where(
+                outcome == "clarified",
+                json.dumps(["tp_primary_cost", "temporary_cost"]),
+                "[]",
+            ),
+            "top": [json.dumps([[lab, conf]]) for lab, conf in zip(label, confidence, strict=True)],
+            "source": "live",
+        }
+    )
 
 
 def write_log(root: Path, turns: pd.DataFrame, seed: int = SEED) -> int:
@@ -79,17 +99,23 @@ def write_log(root: Path, turns: pd.DataFrame, seed: int = SEED) -> int:
     for day, rows in turns.groupby(days, sort=True):
         records = rows.to_dict("records")
         for start in range(0, len(records), FLUSH_ROWS):
-            segments.write_segment(root, TURNS, day, records[start:start + FLUSH_ROWS])
+            segments.write_segment(
+                root, TURNS, day, records[start : start + FLUSH_ROWS]
+            )
             files += 1
     rated = turns.sample(frac=RATED_SHARE, random_state=seed)
-    ratings = pd.DataFrame({
-        "feedback_id": [f"f{number}" for number in range(len(rated))],
-        "session_id": rated["session_id"].to_numpy(),
-        "turn_id": rated["turn_id"].to_numpy(),
-        "rating": np.where(np.arange(len(rated)) % 3 == 0, 1, -1).astype("int16"),
-        "logged_at": rated["logged_at"] + pd.Timedelta(minutes=1),
-    })
-    segments.write_segment(root, FEEDBACK, END.date().isoformat(), ratings.to_dict("records"))
+    ratings = pd.DataFrame(
+        {
+            "feedback_id": [f"f{number}" for number in range(len(rated))],
+            "session_id": rated["session_id"].to_numpy(),
+            "turn_id": rated["turn_id"].to_numpy(),
+            "rating": np.where(np.arange(len(rated)) % 3 == 0, 1, -1).astype("int16"),
+            "logged_at": rated["logged_at"] + pd.Timedelta(minutes=1),
+        }
+    )
+    segments.write_segment(
+        root, FEEDBACK, END.date().isoformat(), ratings.to_dict("records")
+    )
     return files + 1
 
 
@@ -149,32 +175,51 @@ def analytics_figures(count: int = TURNS_COUNT) -> dict:
             "coverage_filtered_s": timed(lambda: coverage_queries(snapshot, recent))[0],
         }
         figures["unresolved_s"], figures["unresolved_rows"] = timed(
-            lambda: unresolved_queries(snapshot, everything))
-        figures["clusters_s"], clusters = timed(lambda: find_clusters(snapshot, everything))
+            lambda: unresolved_queries(snapshot, everything)
+        )
+        figures["clusters_s"], clusters = timed(
+            lambda: find_clusters(snapshot, everything)
+        )
         figures["clusters"] = len(clusters.summary)
         # Another filter over texts whose vectors are cached by now.
         figures["clusters_again_s"] = timed(lambda: find_clusters(snapshot, recent))[0]
         figures["quality_s"] = timed(lambda: quality_queries(snapshot))[0]
         snapshot.close()
     figures["target_s"] = TARGET_SECONDS
-    return {name: round(value, 3) if isinstance(value, float) else value
-            for name, value in figures.items()}
+    return {
+        name: round(value, 3) if isinstance(value, float) else value
+        for name, value in figures.items()
+    }
 
 
 def analytics_rows(figures: dict) -> list[tuple[str, str]]:
     return [
         ("turns, segments", f"{figures['turns']:,} in {figures['segments']:,} files"),
-        ("read every segment (first page view of a process)", f"{figures['load_s']:.2f} s"),
-        ("refresh: new segments only, rebuild (once a minute)",
-         f"{figures['refresh_s']:.2f} s"),
+        (
+            "read every segment (first page view of a process)",
+            f"{figures['load_s']:.2f} s",
+        ),
+        (
+            "refresh: new segments only, rebuild (once a minute)",
+            f"{figures['refresh_s']:.2f} s",
+        ),
         ("coverage page, all turns", f"{figures['coverage_s']:.2f} s"),
-        ("coverage page, mobile in November", f"{figures['coverage_filtered_s']:.2f} s"),
-        (f"unresolved page: table, reasons, CSV ({figures['unresolved_rows']:,} rows)",
-         f"{figures['unresolved_s']:.2f} s"),
-        (f"unresolved page: clusters of {MAX_TEXTS:,} texts ({figures['clusters']} groups)",
-         f"{figures['clusters_s']:.2f} s"),
-        ("  the same for mobile in November, vectors cached",
-         f"{figures['clusters_again_s']:.2f} s"),
+        (
+            "coverage page, mobile in November",
+            f"{figures['coverage_filtered_s']:.2f} s",
+        ),
+        (
+            f"unresolved page: table, reasons, CSV ({figures['unresolved_rows']:,} rows)",
+            f"{figures['unresolved_s']:.2f} s",
+        ),
+        (
+            f"unresolved page: clusters of {MAX_TEXTS:,} texts ({figures['clusters']} groups)",
+            f"{figures['clusters_s']:.2f} s",
+        ),
+        (
+            "  the same for mobile in November, vectors cached",
+            f"{figures['clusters_again_s']:.2f} s",
+        ),
         ("model quality page", f"{figures['quality_s']:.2f} s"),
     ]
 

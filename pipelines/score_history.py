@@ -27,7 +27,9 @@ def main() -> None:
 
     messages = pd.read_parquet(args.input)
     manager = load_dialog_manager(args.model_dir, args.store)
-    progress = lambda items: tqdm(items, desc="replaying", unit="session", mininterval=5)
+    progress = lambda items: tqdm(
+        items, desc="replaying", unit="session", mininterval=5
+    )
     table = replay_history(manager, messages, progress)
 
     args.output.parent.mkdir(parents=True, exist_ok=True)

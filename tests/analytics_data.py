@@ -10,8 +10,17 @@ from assistant.segments import FEEDBACK, TURNS
 START = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 
 
-def turn(session: str, index: int, label: str, outcome: str, confidence: float,
-         text: str = "вопрос", channel: str = "lk", choices=(), days: int = 0) -> dict:
+def turn(
+    session: str,
+    index: int,
+    label: str,
+    outcome: str,
+    confidence: float,
+    text: str = "вопрос",
+    channel: str = "lk",
+    choices=(),
+    days: int = 0,
+) -> dict:
     """One chat_turns row as ChatLog writes it."""
     return {
         "turn_id": f"{session}-{index}",

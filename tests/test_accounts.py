@@ -20,14 +20,20 @@ def accounts(tmp_path):
     return AnalystAccounts(tmp_path / "accounts" / "analysts.json")
 
 
-def run_analysts(*args: str, accounts_file, stdin: str = "", password: str | None = None):
+def run_analysts(
+    *args: str, accounts_file, stdin: str = "", password: str | None = None
+):
     env = {**os.environ, ACCOUNTS_ENV: str(accounts_file)}
     env.pop(PASSWORD_ENV, None)
     if password is not None:
         env[PASSWORD_ENV] = password
     return subprocess.run(
         [sys.executable, "-m", "assistant", "analysts", *args],
-        input=stdin, capture_output=True, text=True, cwd=settings.ROOT, env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=settings.ROOT,
+        env=env,
         timeout=60,
     )
 
@@ -60,8 +66,13 @@ def test_the_accounts_file_is_outside_git():
 
 @pytest.mark.parametrize(
     "name, password",
-    [("anna", "короткий"), ("Анна", PASSWORD), ("a", PASSWORD), ("anna smith", PASSWORD),
-     ("../etc", PASSWORD)],
+    [
+        ("anna", "короткий"),
+        ("Анна", PASSWORD),
+        ("a", PASSWORD),
+        ("anna smith", PASSWORD),
+        ("../etc", PASSWORD),
+    ],
 )
 def test_bad_names_and_short_passwords_are_refused(accounts, name, password):
     with pytest.raises(AccountError):
@@ -99,7 +110,9 @@ def test_the_command_takes_the_password_from_the_environment(tmp_path):
 
 
 def test_the_command_explains_a_short_password_and_exits_2(tmp_path):
-    result = run_analysts("add", "anna", accounts_file=tmp_path / "a.json", stdin="123\n")
+    result = run_analysts(
+        "add", "anna", accounts_file=tmp_path / "a.json", stdin="123\n"
+    )
 
     assert result.returncode == 2
     assert "at least" in result.stderr

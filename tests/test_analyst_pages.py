@@ -13,21 +13,50 @@ from tests.analytics_data import turn, write_turns
 APP_DIR = settings.ROOT / "app"
 APP = APP_DIR / "main.py"
 ANALYST_PAGES = ["views/coverage.py", "views/unresolved.py", "views/quality.py"]
-TITLES = {"views/coverage.py": "Покрытие тем", "views/unresolved.py": "Нерешённые вопросы",
-          "views/quality.py": "Качество модели"}
+TITLES = {
+    "views/coverage.py": "Покрытие тем",
+    "views/unresolved.py": "Нерешённые вопросы",
+    "views/quality.py": "Качество модели",
+}
 TIMEOUT = 120
 NAME, PASSWORD = "anna", "пароль аналитика 2026"
 # Live turns of the tests: two mobile fallbacks, an lk answer followed by a request for
 # an operator, a utp answer.
 LIVE_TURNS = [
     turn("m1", 1, "out_of_scope", "fallback", 0.12, "абракадабра", channel="mobile"),
-    turn("m2", 1, "out_of_scope", "fallback", 0.2, "непонятно что", channel="mobile",
-         days=1),
-    turn("l1", 1, "meter_readings", "answered", 0.93, "как передать показания",
-         channel="lk", days=2),
-    turn("l1", 2, "operator", "answered", 0.97, "позовите оператора", channel="lk",
-         days=2),
-    turn("u1", 1, "outages", "answered", 0.95, "когда дадут свет", channel="utp", days=3),
+    turn(
+        "m2",
+        1,
+        "out_of_scope",
+        "fallback",
+        0.2,
+        "непонятно что",
+        channel="mobile",
+        days=1,
+    ),
+    turn(
+        "l1",
+        1,
+        "meter_readings",
+        "answered",
+        0.93,
+        "как передать показания",
+        channel="lk",
+        days=2,
+    ),
+    turn(
+        "l1",
+        2,
+        "operator",
+        "answered",
+        0.97,
+        "позовите оператора",
+        channel="lk",
+        days=2,
+    ),
+    turn(
+        "u1", 1, "outages", "answered", 0.95, "когда дадут свет", channel="utp", days=3
+    ),
 ]
 
 
@@ -90,8 +119,9 @@ def test_without_a_login_the_navigation_holds_no_analyst_page(analyst_env, page)
 
 
 @pytest.mark.parametrize("page", ANALYST_PAGES)
-def test_every_analyst_page_run_on_its_own_stops_at_its_guard(analyst_env, monkeypatch,
-                                                             page):
+def test_every_analyst_page_run_on_its_own_stops_at_its_guard(
+    analyst_env, monkeypatch, page
+):
     # The page itself, outside the navigation: its own check must still hold.
     monkeypatch.syspath_prepend(str(APP_DIR))
     app = AppTest.from_file(str(APP_DIR / page), default_timeout=TIMEOUT).run()
@@ -182,8 +212,9 @@ def test_a_thumb_on_an_answer_is_logged_with_its_turn(analyst_env):
     assert ratings["turn_id"].iloc[0] in set(turns["turn_id"])
 
 
-def test_a_thumb_down_in_the_chat_makes_the_turn_unresolved(analyst_env, tmp_path,
-                                                            monkeypatch):
+def test_a_thumb_down_in_the_chat_makes_the_turn_unresolved(
+    analyst_env, tmp_path, monkeypatch
+):
     monkeypatch.setenv(HISTORY_ENV, str(tmp_path / "no-history.parquet"))
     chat = open_app()
     chat.chat_input[0].set_value("Как передать показания счётчика?").run()
@@ -199,6 +230,9 @@ def test_a_thumb_down_in_the_chat_makes_the_turn_unresolved(analyst_env, tmp_pat
 
 def test_pages_never_import_streamlit_into_the_core():
     core = settings.ROOT / "assistant"
-    offenders = [path.name for path in core.rglob("*.py")
-                 if "import streamlit" in path.read_text(encoding="utf-8")]
+    offenders = [
+        path.name
+        for path in core.rglob("*.py")
+        if "import streamlit" in path.read_text(encoding="utf-8")
+    ]
     assert offenders == []

@@ -5,8 +5,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.settings import ApiSettings
-from assistant.analytics import TurnFilter, TurnSnapshot, unresolved_turns
-from assistant.analytics import coverage
+from assistant.analytics import TurnFilter, TurnSnapshot, coverage, unresolved_turns
 
 SESSIONS = "/api/v1/sessions"
 QUESTION = "Как передать показания счётчика?"
@@ -19,12 +18,16 @@ MOBILE = TurnFilter(channels=("mobile",))
 def chatlog(tmp_path, dialog_manager):
     """A mobile session through the API: a question rated 👎, then emoji; then closed."""
     folder = tmp_path / "live"
-    with TestClient(create_app(ApiSettings(chatlog_path=folder), dialog_manager)) as client:
+    with TestClient(
+        create_app(ApiSettings(chatlog_path=folder), dialog_manager)
+    ) as client:
         session = client.post(SESSIONS, json={"channel": "mobile"}).json()["session_id"]
         messages = f"{SESSIONS}/{session}/messages"
         answered = client.post(messages, json={"text": QUESTION}).json()
-        client.post(f"{SESSIONS}/{session}/feedback",
-                    json={"rating": -1, "turn_id": answered["turn_id"]})
+        client.post(
+            f"{SESSIONS}/{session}/feedback",
+            json={"rating": -1, "turn_id": answered["turn_id"]},
+        )
         client.post(messages, json={"text": EMOJI})
     # Leaving the client shuts the app down, and its log writes what it queued.
     return folder

@@ -8,9 +8,12 @@ st.title("Вход для аналитиков")
 if analysis.current_analyst():
     st.success(f"Вы вошли как {analysis.current_analyst()}.")
     st.page_link("views/coverage.py", label="Покрытие тем", icon=":material/insights:")
-    st.page_link("views/unresolved.py", label="Нерешённые вопросы",
-                 icon=":material/help_center:")
-    st.page_link("views/quality.py", label="Качество модели", icon=":material/analytics:")
+    st.page_link(
+        "views/unresolved.py", label="Нерешённые вопросы", icon=":material/help_center:"
+    )
+    st.page_link(
+        "views/quality.py", label="Качество модели", icon=":material/analytics:"
+    )
     st.stop()
 
 with st.form("login"):

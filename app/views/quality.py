@@ -21,11 +21,13 @@ except quality.QualityReportMissingError as error:
 
 st.subheader("Версия")
 st.dataframe(
-    [{"что": "файлы модели (models/topic)", "хэш": version["model"]},
-     {"что": "данные обучения (split)", "хэш": version["data"]},
-     {"что": "параметры обучения (params.yaml: train)", "хэш": version["params"]},
-     {"что": "код обучения (pipelines/train.py)", "хэш": version["code"]},
-     {"что": "исходная выгрузка", "хэш": version["raw_export"]}],
+    [
+        {"что": "файлы модели (models/topic)", "хэш": version["model"]},
+        {"что": "данные обучения (split)", "хэш": version["data"]},
+        {"что": "параметры обучения (params.yaml: train)", "хэш": version["params"]},
+        {"что": "код обучения (pipelines/train.py)", "хэш": version["code"]},
+        {"что": "исходная выгрузка", "хэш": version["raw_export"]},
+    ],
     hide_index=True,
 )
 
@@ -33,26 +35,49 @@ st.subheader("Модель и базовая линия на тестовой в
 st.dataframe(
     quality.overall_figures(metrics),
     hide_index=True,
-    column_config={"figure": "показатель", "model": "CatBoost", "baseline": "TF-IDF + LR"},
+    column_config={
+        "figure": "показатель",
+        "model": "CatBoost",
+        "baseline": "TF-IDF + LR",
+    },
 )
 
 st.subheader("F1 по темам, худшие сверху")
 per_topic = quality.per_topic_f1(metrics)
-bars = alt.Chart(per_topic).mark_bar().encode(
-    x=alt.X("f1:Q", title="F1", scale=alt.Scale(domain=[0, 1])),
-    y=alt.Y("label:N", sort=alt.EncodingSortField("f1", order="ascending"), title=None),
-    tooltip=["label:N", "precision:Q", "recall:Q", "f1:Q", "support:Q", "baseline_f1:Q"],
+bars = (
+    alt.Chart(per_topic)
+    .mark_bar()
+    .encode(
+        x=alt.X("f1:Q", title="F1", scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y(
+            "label:N", sort=alt.EncodingSortField("f1", order="ascending"), title=None
+        ),
+        tooltip=[
+            "label:N",
+            "precision:Q",
+            "recall:Q",
+            "f1:Q",
+            "support:Q",
+            "baseline_f1:Q",
+        ],
+    )
 )
 st.altair_chart(bars, width="stretch")
 st.dataframe(per_topic, hide_index=True)
 
 st.subheader("Матрица ошибок")
 matrix = quality.confusion(snapshot, predictions)
-heatmap = alt.Chart(matrix).mark_rect().encode(
-    x=alt.X("predicted:N", title="предсказано"),
-    y=alt.Y("actual:N", title="на самом деле"),
-    color=alt.Color("messages:Q", title="сообщений", scale=alt.Scale(scheme="blues")),
-    tooltip=["actual:N", "predicted:N", "messages:Q"],
+heatmap = (
+    alt.Chart(matrix)
+    .mark_rect()
+    .encode(
+        x=alt.X("predicted:N", title="предсказано"),
+        y=alt.Y("actual:N", title="на самом деле"),
+        color=alt.Color(
+            "messages:Q", title="сообщений", scale=alt.Scale(scheme="blues")
+        ),
+        tooltip=["actual:N", "predicted:N", "messages:Q"],
+    )
 )
 st.altair_chart(heatmap, width="stretch")
 
@@ -64,10 +89,12 @@ pairs["examples"] = pairs["examples"].map(
 st.dataframe(
     pairs,
     hide_index=True,
-    column_config={"actual": "на самом деле", "predicted": "предсказано",
-                   "messages": "сообщений",
-                   "examples": st.column_config.TextColumn("примеры (маскированы)",
-                                                           width="large")},
+    column_config={
+        "actual": "на самом деле",
+        "predicted": "предсказано",
+        "messages": "сообщений",
+        "examples": st.column_config.TextColumn("примеры (маскированы)", width="large"),
+    },
 )
 
 st.subheader("Проверка данных (great-expectations)")
@@ -82,6 +109,11 @@ else:
     st.dataframe(
         checks,
         hide_index=True,
-        column_config={"stage": "стадия", "suite": "набор", "success": "пройден",
-                       "checks": "проверок", "failed": "не пройдены"},
+        column_config={
+            "stage": "стадия",
+            "suite": "набор",
+            "success": "пройден",
+            "checks": "проверок",
+            "failed": "не пройдены",
+        },
     )

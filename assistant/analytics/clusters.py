@@ -1,8 +1,9 @@
 """Groups of similar unresolved messages, by the cosine of their Navec vectors.
 
 Complete-linkage agglomerative clustering with a distance cut-off: the number of groups
-follows the data, and no two messages of a group are further apart than the cut-off. Only the most frequent distinct texts are clustered (MAX_TEXTS), so
-the cost stays bounded however long the log grows.
+follows the data, and no two messages of a group are further apart than the cut-off.
+Only the most frequent distinct texts are clustered (MAX_TEXTS), so the cost stays
+bounded however long the log grows.
 """
 
 import hashlib
@@ -77,8 +78,12 @@ class Clusters:
         return chosen.sort_values("similarity", ascending=False)["masked_text"].tolist()
 
 
-def find_clusters(snapshot, turn_filter: TurnFilter, max_texts: int = MAX_TEXTS,
-                  distance: float = DISTANCE) -> Clusters:
+def find_clusters(
+    snapshot,
+    turn_filter: TurnFilter,
+    max_texts: int = MAX_TEXTS,
+    distance: float = DISTANCE,
+) -> Clusters:
     """Groups of the unresolved turns of the filter, largest first."""
     where, params = turn_filter.where()
     reasons, reason_params = reason_filter(turn_filter.reasons)
@@ -87,8 +92,9 @@ def find_clusters(snapshot, turn_filter: TurnFilter, max_texts: int = MAX_TEXTS,
     members = assign_clusters(texts, distance)
     if members.empty:
         return Clusters(empty_summary(), members)
-    summary = snapshot.query(SUMMARY_SQL.format(typical=TYPICAL_COUNT),
-                             tables={"members": members})
+    summary = snapshot.query(
+        SUMMARY_SQL.format(typical=TYPICAL_COUNT), tables={"members": members}
+    )
     return Clusters(summary, members)
 
 
@@ -96,13 +102,18 @@ def assign_clusters(texts: pd.DataFrame, distance: float) -> pd.DataFrame:
     """texts plus `cluster` and `similarity` (cosine to the group's centre)."""
     members = texts[["masked_text", "turns", "label"]].copy()
     if members.empty:
-        return members.assign(cluster=pd.Series(dtype=str), similarity=pd.Series(dtype=float))
+        return members.assign(
+            cluster=pd.Series(dtype=str), similarity=pd.Series(dtype=float)
+        )
     vectors = np.stack([text_vector(text) for text in members["masked_text"]])
     known = np.linalg.norm(vectors, axis=1) > 0
     groups = np.full(len(members), -1)
     if known.sum() >= 2:
         model = AgglomerativeClustering(
-            n_clusters=None, distance_threshold=distance, metric="cosine", linkage="complete"
+            n_clusters=None,
+            distance_threshold=distance,
+            metric="cosine",
+            linkage="complete",
         )
         groups[known] = model.fit_predict(vectors[known])
     elif known.sum() == 1:
@@ -136,12 +147,22 @@ def cluster_names(members: pd.DataFrame, groups: np.ndarray) -> list[str]:
         ["similarity", "turns", "masked_text"], ascending=[False, False, True]
     )
     typical = order.groupby("group", sort=False)["masked_text"].first()
-    names = {group: "c-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
-             for group, text in typical.items()}
+    names = {
+        group: "c-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+        for group, text in typical.items()
+    }
     names[-1] = NO_KNOWN_WORDS
     return [names[group] for group in groups]
 
 
 def empty_summary() -> pd.DataFrame:
-    columns = ["cluster", "size", "texts", "typical", "topic", "topic_title", "topic_share"]
+    columns = [
+        "cluster",
+        "size",
+        "texts",
+        "typical",
+        "topic",
+        "topic_title",
+        "topic_share",
+    ]
     return pd.DataFrame(columns=columns)

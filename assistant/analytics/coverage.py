@@ -17,8 +17,9 @@ STALE_AFTER_DAYS = 180
 CONFIDENCE_BINS = 10
 
 
-def volume_over_time(snapshot, turn_filter: TurnFilter, period: str = "week",
-                     by: str = "label") -> pd.DataFrame:
+def volume_over_time(
+    snapshot, turn_filter: TurnFilter, period: str = "week", by: str = "label"
+) -> pd.DataFrame:
     """Messages per period and topic, topic group or channel (`by`)."""
     column = breakdown_column(by)
     where, params = turn_filter.where()
@@ -60,8 +61,9 @@ def topic_summary(snapshot, turn_filter: TurnFilter) -> pd.DataFrame:
     return snapshot.query(sql, params)
 
 
-def rising_topics(snapshot, turn_filter: TurnFilter, period: str = "week",
-                  limit: int = 10) -> pd.DataFrame:
+def rising_topics(
+    snapshot, turn_filter: TurnFilter, period: str = "week", limit: int = 10
+) -> pd.DataFrame:
     """Topics whose volume grows fastest: the slope of messages per period.
 
     Periods without a message count as zero, so a topic that appears once late does
@@ -98,8 +100,9 @@ def rising_topics(snapshot, turn_filter: TurnFilter, period: str = "week",
     return snapshot.query(sql, params)
 
 
-def content_status(snapshot, turn_filter: TurnFilter, today: date,
-                   store_path: Path = settings.KB_DB) -> pd.DataFrame:
+def content_status(
+    snapshot, turn_filter: TurnFilter, today: date, store_path: Path = settings.KB_DB
+) -> pd.DataFrame:
     """Client topics without an answer, or with facts checked too long ago."""
     answers = read_answers(store_path)
     where, params = turn_filter.where()

@@ -28,8 +28,12 @@ class TurnFilter:
         if self.end is not None:
             clauses.append("local_time::DATE <= $end")
             params["end"] = self.end
-        for column, values in [("source", self.sources), ("channel", self.channels),
-                               ("label", self.labels), ("topic_group", self.groups)]:
+        for column, values in [
+            ("source", self.sources),
+            ("channel", self.channels),
+            ("label", self.labels),
+            ("topic_group", self.groups),
+        ]:
             if values:
                 clauses.append(f"list_contains(${column}s, {column})")
                 params[f"{column}s"] = list(values)

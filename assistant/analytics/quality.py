@@ -16,10 +16,19 @@ from .. import settings
 from ..chatlogs import read_labelled
 
 SYSTEMS = ("model", "baseline")
-OVERALL_FIGURES = ("accuracy", "macro_f1", "size", "answered_share", "answered_accuracy",
-                   "calibration_error", "follow_up_accuracy")
-VALIDATION_FOLDERS = {"validate": settings.VALIDATION_DIR,
-                      "build_kb": settings.KB_VALIDATION_DIR}
+OVERALL_FIGURES = (
+    "accuracy",
+    "macro_f1",
+    "size",
+    "answered_share",
+    "answered_accuracy",
+    "calibration_error",
+    "follow_up_accuracy",
+)
+VALIDATION_FOLDERS = {
+    "validate": settings.VALIDATION_DIR,
+    "build_kb": settings.KB_VALIDATION_DIR,
+}
 EXAMPLES_PER_PAIR = 3
 
 CONFUSION_SQL = """
@@ -57,15 +66,19 @@ def overall_figures(metrics: dict) -> pd.DataFrame:
 def per_topic_f1(metrics: dict) -> pd.DataFrame:
     """Per-topic precision, recall and F1 of the model, worst F1 first."""
     rows = [
-        {"label": label, **scores,
-         "baseline_f1": metrics["baseline"]["per_topic"].get(label, {}).get("f1")}
+        {
+            "label": label,
+            **scores,
+            "baseline_f1": metrics["baseline"]["per_topic"].get(label, {}).get("f1"),
+        }
         for label, scores in metrics["model"]["per_topic"].items()
     ]
     return pd.DataFrame(rows).sort_values(["f1", "label"]).reset_index(drop=True)
 
 
-def test_predictions(plots_dir: Path = settings.PLOTS_DIR,
-                     split_dir: Path = settings.SPLIT_DIR) -> pd.DataFrame:
+def test_predictions(
+    plots_dir: Path = settings.PLOTS_DIR, split_dir: Path = settings.SPLIT_DIR
+) -> pd.DataFrame:
     """The evaluate stage's predictions beside the masked test messages they are for."""
     path = plots_dir / "confusion.csv"
     if not path.exists():
@@ -87,7 +100,9 @@ def confusion(snapshot, predictions: pd.DataFrame) -> pd.DataFrame:
     return snapshot.query(CONFUSION_SQL, tables={"predictions": predictions})
 
 
-def confused_pairs(snapshot, predictions: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
+def confused_pairs(
+    snapshot, predictions: pd.DataFrame, limit: int = 10
+) -> pd.DataFrame:
     """The pairs mixed up most often, with masked test messages as examples."""
     sql = CONFUSED_PAIRS_SQL.format(examples=EXAMPLES_PER_PAIR)
     return snapshot.query(sql, {"limit": limit}, tables={"predictions": predictions})
@@ -108,10 +123,20 @@ def suite_rows(stage: str, path: Path) -> list[dict]:
     if results is None:
         # build_kb's summary file lists its suites, each also written on its own.
         return []
-    failed = [result["expectation_config"]["type"] for result in results
-              if not result.get("success")]
-    return [{"stage": stage, "suite": path.stem, "success": bool(document["success"]),
-             "checks": len(results), "failed": ", ".join(failed)}]
+    failed = [
+        result["expectation_config"]["type"]
+        for result in results
+        if not result.get("success")
+    ]
+    return [
+        {
+            "stage": stage,
+            "suite": path.stem,
+            "success": bool(document["success"]),
+            "checks": len(results),
+            "failed": ", ".join(failed),
+        }
+    ]
 
 
 def model_version(lock_path: Path = settings.DVC_LOCK) -> dict:
@@ -128,8 +153,9 @@ def model_version(lock_path: Path = settings.DVC_LOCK) -> dict:
             json.dumps(params, sort_keys=True).encode("utf-8")
         ).hexdigest(),
         "code": hash_of(train.get("deps", []), "pipelines/train.py"),
-        "raw_export": hash_of(stages.get("clean", {}).get("deps", []),
-                              stage_input("clean")),
+        "raw_export": hash_of(
+            stages.get("clean", {}).get("deps", []), stage_input("clean")
+        ),
     }
 
 

@@ -69,7 +69,9 @@ def answer_threshold(model_dir: Path = settings.MODEL_DIR) -> float:
     if not meta_path.exists():
         log.warning("no %s: unresolved turns use an answer threshold of 0.5", meta_path)
         return 0.5
-    return float(json.loads(meta_path.read_text(encoding="utf-8"))["thresholds"]["answer"])
+    return float(
+        json.loads(meta_path.read_text(encoding="utf-8"))["thresholds"]["answer"]
+    )
 
 
 class SegmentCache:
@@ -108,8 +110,10 @@ class SegmentCache:
         try:
             cursor.execute("BEGIN TRANSACTION")
             if stale:
-                cursor.execute(f"DELETE FROM {self.table} WHERE list_contains($files, file)",
-                               {"files": stale})
+                cursor.execute(
+                    f"DELETE FROM {self.table} WHERE list_contains($files, file)",
+                    {"files": stale},
+                )
             if fresh:
                 cursor.execute(
                     f"INSERT INTO {self.table} SELECT filename AS file, {self.columns} "
@@ -133,8 +137,9 @@ def file_signature(path: Path) -> tuple[int, int]:
 class TurnSnapshot:
     """The turns table as last refreshed (`loaded_at`); any thread may query it."""
 
-    def __init__(self, chatlog: Path, history: Path,
-                 model_dir: Path = settings.MODEL_DIR) -> None:
+    def __init__(
+        self, chatlog: Path, history: Path, model_dir: Path = settings.MODEL_DIR
+    ) -> None:
         self.chatlog = Path(chatlog)
         self.history = Path(history)
         self.answer_threshold = answer_threshold(model_dir)
@@ -151,11 +156,18 @@ class TurnSnapshot:
         register_topics(self._connection)
 
     @classmethod
-    def load(cls, chatlog: Path | str | None = None, history: Path | str | None = None,
-             model_dir: Path = settings.MODEL_DIR) -> "TurnSnapshot":
+    def load(
+        cls,
+        chatlog: Path | str | None = None,
+        history: Path | str | None = None,
+        model_dir: Path = settings.MODEL_DIR,
+    ) -> "TurnSnapshot":
         """Read the live log folder and the replayed export as they are now."""
-        snapshot = cls(Path(chatlog) if chatlog else chatlog_dir(),
-                       Path(history) if history else history_path(), model_dir)
+        snapshot = cls(
+            Path(chatlog) if chatlog else chatlog_dir(),
+            Path(history) if history else history_path(),
+            model_dir,
+        )
         snapshot.refresh()
         return snapshot
 
@@ -179,15 +191,22 @@ class TurnSnapshot:
     def _report_missing_history(self) -> None:
         # Once per snapshot: a refresh a minute must not repeat it all day.
         if not self.history.exists() and not self._history_reported:
-            log.warning("no %s: only the live log is shown (run: %s)", self.history,
-                        settings.BUILD_COMMAND)
+            log.warning(
+                "no %s: only the live log is shown (run: %s)",
+                self.history,
+                settings.BUILD_COMMAND,
+            )
             self._history_reported = True
 
     def age_seconds(self) -> float:
         return (datetime.now(timezone.utc) - self.loaded_at).total_seconds()
 
-    def query(self, sql: str, params: dict | None = None,
-              tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    def query(
+        self,
+        sql: str,
+        params: dict | None = None,
+        tables: dict[str, pd.DataFrame] | None = None,
+    ) -> pd.DataFrame:
         """Run SQL over `turns`, `topics` and the given small tables; a cursor per call."""
         with self._lock:
             cursor = self._connection.cursor()
@@ -232,7 +251,7 @@ def sql_string(text: str) -> str:
 
 def register_topics(connection) -> None:
     connection.execute(
-        "CREATE TABLE topics AS SELECT label, \"group\" AS topic_group, "
+        'CREATE TABLE topics AS SELECT label, "group" AS topic_group, '
         "title_ru AS topic_title FROM read_csv($path, header = true, all_varchar = true)",
         {"path": str(settings.TOPICS_CSV)},
     )

@@ -20,19 +20,34 @@ class Reason:
 
 
 REASONS = (
-    Reason("fallback", "помощник не понял вопрос и попросил переформулировать",
-           "outcome = 'fallback'"),
+    Reason(
+        "fallback",
+        "помощник не понял вопрос и попросил переформулировать",
+        "outcome = 'fallback'",
+    ),
     # A clarification the client answered by picking one of its topics is resolved.
-    Reason("clarified_only", "помощник только уточнял тему, и клиент не выбрал вариант",
-           "outcome = 'clarified' AND NOT (next_outcome = 'answered' "
-           "AND contains(choices, '\"' || next_label || '\"'))"),
-    Reason("low_confidence", "уверенность модели ниже порога ответа",
-           "confidence < $answer_threshold"),
+    Reason(
+        "clarified_only",
+        "помощник только уточнял тему, и клиент не выбрал вариант",
+        "outcome = 'clarified' AND NOT (next_outcome = 'answered' "
+        "AND contains(choices, '\"' || next_label || '\"'))",
+    ),
+    Reason(
+        "low_confidence",
+        "уверенность модели ниже порога ответа",
+        "confidence < $answer_threshold",
+    ),
     Reason("rated_negative", "клиент оценил ответ 👎 (−1)", "rating = -1"),
-    Reason("asked_operator", "сразу после ответа клиент попросил оператора",
-           "outcome = 'answered' AND label <> 'operator' AND next_label = 'operator'"),
-    Reason("ended_after_fallback", "после непонятого вопроса клиент ушёл из чата",
-           "outcome = 'fallback' AND last_in_session"),
+    Reason(
+        "asked_operator",
+        "сразу после ответа клиент попросил оператора",
+        "outcome = 'answered' AND label <> 'operator' AND next_label = 'operator'",
+    ),
+    Reason(
+        "ended_after_fallback",
+        "после непонятого вопроса клиент ушёл из чата",
+        "outcome = 'fallback' AND last_in_session",
+    ),
 )
 REASON_TITLES = {reason.code: reason.title for reason in REASONS}
 
@@ -58,8 +73,9 @@ def reason_filter(reasons) -> tuple[str, dict]:
     return "list_has_any(reasons, $reasons)", {"reasons": list(reasons)}
 
 
-def unresolved_turns(snapshot, turn_filter: TurnFilter, limit: int | None = None
-                     ) -> pd.DataFrame:
+def unresolved_turns(
+    snapshot, turn_filter: TurnFilter, limit: int | None = None
+) -> pd.DataFrame:
     """Unresolved turns of the filter, newest first: masked text, top-3, reasons."""
     where, params = turn_filter.where()
     reasons, reason_params = reason_filter(turn_filter.reasons)

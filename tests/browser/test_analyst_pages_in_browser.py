@@ -15,11 +15,21 @@ from tests.browser.conftest import RUNNING, SCREENSHOTS, require_chromium
 pytestmark = pytest.mark.browser
 
 NAME, PASSWORD = "olga", "пароль для браузера 2026"
-PAGES = {"Покрытие тем": "coverage", "Нерешённые вопросы": "unresolved",
-         "Качество модели": "quality"}
+PAGES = {
+    "Покрытие тем": "coverage",
+    "Нерешённые вопросы": "unresolved",
+    "Качество модели": "quality",
+}
 LIVE_TURNS = [
-    turn("m1", 1, "out_of_scope", "fallback", 0.1, "мой номер <PHONE>, что с заявкой",
-         channel="mobile"),
+    turn(
+        "m1",
+        1,
+        "out_of_scope",
+        "fallback",
+        0.1,
+        "мой номер <PHONE>, что с заявкой",
+        channel="mobile",
+    ),
     turn("l1", 1, "outages", "answered", 0.96, "когда дадут свет", channel="lk"),
 ]
 
