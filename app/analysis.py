@@ -1,8 +1,10 @@
 """What the analyst pages share: the login guard, the cached turns and the filters."""
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pandas as pd
 import streamlit as st
 
 from assistant.accounts import AnalystAccounts
@@ -30,6 +32,7 @@ GROUP_TITLES = {
     "dialog": "диалог",
 }
 DEFAULT_DAYS = 365
+MOSCOW = ZoneInfo("Europe/Moscow")
 NOT_LOGGED_IN = (
     "Эта страница доступна аналитикам после входа: откройте страницу "
     "«Вход для аналитиков» по адресу /login."
@@ -90,14 +93,13 @@ def refresh_button(snapshot: TurnSnapshot) -> None:
 
 
 def data_range(snapshot: TurnSnapshot) -> tuple[date, date]:
-    frame = snapshot.query(
-        "SELECT min(local_time)::DATE AS first, max(local_time)::DATE AS last FROM turns"
-    )
-    first, last = frame["first"].iloc[0], frame["last"].iloc[0]
-    if first is None or first != first:
-        today = date.today()
+    """The first day with a turn, and today: new turns keep arriving after the last."""
+    frame = snapshot.query("SELECT min(local_time)::DATE AS first FROM turns")
+    today = datetime.now(MOSCOW).date()
+    first = frame["first"].iloc[0]
+    if pd.isna(first):
         return today, today
-    return first, last
+    return min(pd.Timestamp(first).date(), today), today
 
 
 def filter_sidebar(
