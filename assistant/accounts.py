@@ -16,7 +16,6 @@ from .errors import AssistantError
 log = logging.getLogger(__name__)
 
 ACCOUNTS_ENV = "ASSISTANT_ANALYSTS_FILE"
-DEFAULT_ACCOUNTS = settings.DATA_DIR / "accounts" / "analysts.json"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 MIN_PASSWORD_LENGTH = 10
 HASHER = PasswordHasher()
@@ -31,7 +30,7 @@ class AccountError(AssistantError):
 def accounts_path() -> Path:
     """The accounts file; ASSISTANT_ANALYSTS_FILE moves it (tests, other machines)."""
     named = os.environ.get(ACCOUNTS_ENV)
-    return Path(named) if named else DEFAULT_ACCOUNTS
+    return Path(named) if named else settings.ANALYSTS_FILE
 
 
 class AnalystAccounts:

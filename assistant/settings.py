@@ -46,6 +46,9 @@ CHATLOG_DIR = chatlog_dir_from(os.environ)
 RETENTION_DAYS = 365
 RETENTION_DAYS_ENV = "ASSISTANT_RETENTION_DAYS"
 
+# Analyst accounts of the app (argon2 hashes); git-ignored, made by `analysts add`.
+ANALYSTS_FILE = DATA_DIR / "accounts" / "analysts.json"
+
 PARAMS_YAML = ROOT / "params.yaml"
 DVC_LOCK = ROOT / "dvc.lock"
 
