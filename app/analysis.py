@@ -12,6 +12,7 @@ from assistant.analytics import SOURCES, TurnFilter, TurnSnapshot
 from assistant.analytics.snapshot import history_path
 from assistant.chatlog import chatlog_dir
 from assistant.labels import load_topics
+from assistant.login_limits import FailedLogins
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +44,32 @@ def current_analyst() -> str | None:
     return st.session_state.get(ANALYST_KEY)
 
 
+@st.cache_resource
+def failed_logins() -> FailedLogins:
+    """Shared by every session of the process, so a new tab does not reset it."""
+    return FailedLogins()
+
+
 def log_in(name: str, password: str) -> bool:
     """Check the account; on success the session belongs to the analyst."""
     name = name.strip().lower()
-    if not name or not password or not AnalystAccounts().verify(name, password):
+    if not name or not password:
+        return False
+    limits = failed_logins()
+    if limits.locked(name):
+        log.warning("analyst login for %r refused: too many failures", name[:32])
+        return False
+    verified = AnalystAccounts().verify(name, password)
+    limits.record(name, verified)
+    if not verified:
         return False
     st.session_state[ANALYST_KEY] = name
     log.info("analyst %s logged in", name)
     return True
+
+
+def login_locked(name: str) -> bool:
+    return failed_logins().locked(name.strip().lower())
 
 
 def log_out() -> None:

@@ -11,6 +11,7 @@ import pytest
 from assistant import settings
 from assistant.accounts import ACCOUNTS_ENV, AccountError, AnalystAccounts
 from assistant.analysts_cli import PASSWORD_ENV
+from assistant.login_limits import FailedLogins
 
 PASSWORD = "длинный пароль 2026"
 
@@ -122,3 +123,22 @@ def test_the_command_explains_a_short_password_and_exits_2(tmp_path):
 def test_the_analysts_command_has_help(tmp_path):
     result = run_analysts("add", "--help", accounts_file=tmp_path / "a.json")
     assert result.returncode == 0 and "ASSISTANT_ANALYST_PASSWORD" in result.stdout
+
+
+def test_five_failures_lock_a_name_for_a_while_and_success_clears_it():
+    now = [0.0]
+    limits = FailedLogins(max_failures=5, lock_seconds=900, clock=lambda: now[0])
+    for _ in range(4):
+        limits.record("anna", succeeded=False)
+    assert not limits.locked("anna")
+
+    limits.record("anna", succeeded=False)
+    assert limits.locked("anna") and not limits.locked("boris")
+
+    now[0] = 901.0
+    assert not limits.locked("anna")
+    limits.record("anna", succeeded=False)
+    limits.record("anna", succeeded=True)
+    for _ in range(4):
+        limits.record("anna", succeeded=False)
+    assert not limits.locked("anna")

@@ -236,3 +236,16 @@ def test_pages_never_import_streamlit_into_the_core():
         if "import streamlit" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_after_five_wrong_passwords_even_the_right_one_waits(analyst_env, tmp_path):
+    # A name of its own: the count of failures lasts for the whole test process.
+    AnalystAccounts(tmp_path / "analysts.json").add("boris", PASSWORD)
+    app = open_app()
+    for _ in range(5):
+        log_in(app, name="boris", password="не тот пароль")
+
+    log_in(app, name="boris")
+
+    assert "Слишком много неудачных попыток" in app.error[0].value
+    assert "analyst" not in app.session_state

@@ -3,6 +3,8 @@
 import analysis
 import streamlit as st
 
+from assistant.login_limits import LOCK_SECONDS
+
 st.title("Вход для аналитиков")
 
 if analysis.current_analyst():
@@ -24,4 +26,10 @@ with st.form("login"):
 if submitted:
     if analysis.log_in(name, password):
         st.rerun()
-    st.error("Неверное имя или пароль.")
+    if analysis.login_locked(name):
+        minutes = round(LOCK_SECONDS / 60)
+        st.error(
+            f"Слишком много неудачных попыток входа. Попробуйте через {minutes} минут."
+        )
+    else:
+        st.error("Неверное имя или пароль.")
