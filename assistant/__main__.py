@@ -91,6 +91,12 @@ def run_mask(_args) -> None:
         write_json_line({"masked": mask_text(str(item.get("text") or ""))})
 
 
+def run_analysts(args) -> None:
+    from .analysts_cli import run
+
+    run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -106,7 +112,25 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="print the reply to one message")
     ask.add_argument("text", nargs="+", help="the client's message")
     ask.set_defaults(run=run_ask)
+    add_analysts_parser(commands)
     return parser
+
+
+def add_analysts_parser(commands) -> None:
+    analysts = commands.add_parser(
+        "analysts", help="analyst accounts of the app's analytics pages"
+    )
+    actions = analysts.add_subparsers(dest="action", required=True)
+    add_help = (
+        "create an analyst or set a new password; the password comes from "
+        "ASSISTANT_ANALYST_PASSWORD, a prompt, or the first line of stdin"
+    )
+    add = actions.add_parser("add", help=add_help, description=add_help)
+    add.add_argument("name", help="login name: lower-case Latin letters and digits")
+    remove = actions.add_parser("remove", help="delete an analyst account")
+    remove.add_argument("name")
+    actions.add_parser("list", help="print the analysts' names")
+    analysts.set_defaults(run=run_analysts)
 
 
 def main(argv=None) -> int:

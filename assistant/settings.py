@@ -20,6 +20,9 @@ HEDGES_TSV = DATA_DIR / "hedges.tsv"
 CLEAN_PARQUET = PROCESSED_DIR / "messages.parquet"
 SPLIT_DIR = PROCESSED_DIR / "split"
 VALIDATION_DIR = PROCESSED_DIR / "validation"
+KB_VALIDATION_DIR = PROCESSED_DIR / "kb_validation"
+# The historical export as the current assistant answers it (stage score_history).
+HISTORY_TURNS = PROCESSED_DIR / "history_turns.parquet"
 
 MODELS_DIR = ROOT / "models"
 MODEL_DIR = MODELS_DIR / "topic"
@@ -71,7 +74,11 @@ def bookings_url(environ=os.environ) -> str:
     return environ.get(BOOKINGS_URL_ENV) or f"sqlite:///{DEFAULT_BOOKINGS_DB}"
 
 
+# Analyst accounts of the app (argon2 hashes); git-ignored, made by `analysts add`.
+ANALYSTS_FILE = DATA_DIR / "accounts" / "analysts.json"
+
 PARAMS_YAML = ROOT / "params.yaml"
+DVC_LOCK = ROOT / "dvc.lock"
 
 BUILD_COMMAND = "make build"
 

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from assistant import settings
 
+from .analytics import TURNS_COUNT, analytics_figures, analytics_rows
 from .api_load import api_load_figures, api_load_rows
 from .cold import measure_cold_start
 from .latency import measure_latency
@@ -72,6 +73,7 @@ def main() -> None:
     quality = read_quality()
     latency = measure_latency()
     masking = masking_figures()
+    analytics = analytics_figures()
     api_load = api_load_figures()
     chat_load = load_figures()
 
@@ -83,6 +85,8 @@ def main() -> None:
          latency_rows(latency)),
         ("Cold start in a fresh process (file cache warm)", cold_rows(cold)),
         (f"Masking on {masking['messages']} labelled messages", masking_rows(masking)),
+        (f"Analyst pages' queries over {TURNS_COUNT:,} synthetic turns "
+         f"(target {analytics['target_s']:.0f} s each)", analytics_rows(analytics)),
         (f"HTTP API on loopback, {api_load['workers']} uvicorn workers, "
          f"{api_load['seconds_per_level']} s per level", api_load_rows(api_load)),
         ("Chat page in Chromium, concurrent Streamlit sessions", load_rows(chat_load)),
@@ -91,7 +95,7 @@ def main() -> None:
 
     figures = {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                "quality": quality, "latency": latency, "cold_start": cold,
-               "masking": masking, "api_load": api_load,
+               "masking": masking, "analytics": analytics, "api_load": api_load,
                "chat_load": chat_load, "machine": machine}
     BENCH_JSON.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(figures, indent=2, ensure_ascii=False)

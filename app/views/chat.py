@@ -12,6 +12,7 @@ log = logging.getLogger(__name__)
 
 CLIENT, BOT = "user", "assistant"
 PLACEHOLDER = "Напишите ваш вопрос"
+FEEDBACK_KEY = "feedback"
 
 
 def start_chat(manager) -> None:
@@ -22,9 +23,10 @@ def start_chat(manager) -> None:
     st.session_state.messages = [bot_message(manager.store.message("welcome"))]
 
 
-def bot_message(text: str, choices=(), suggestions=()) -> dict:
+def bot_message(text: str, choices=(), suggestions=(), turn_id=None) -> dict:
+    # turn_id ties the client's 👍/👎 to the logged turn; None for unlogged texts.
     return {"role": BOT, "text": text, "choices": list(choices),
-            "suggestions": list(suggestions)}
+            "suggestions": list(suggestions), "turn_id": turn_id}
 
 
 def exchange(manager, chat_log, client_text: str, respond) -> None:
@@ -39,9 +41,8 @@ def exchange(manager, chat_log, client_text: str, respond) -> None:
         log.exception("no reply in session %s", session.session_id)
         messages.append(bot_message(manager.store.message("error")))
         return
-    if chat_log is not None:
-        chat_log.record(session, reply)
-    messages.append(bot_message(reply.text, reply.choices, reply.suggestions))
+    turn_id = chat_log.record(session, reply) if chat_log is not None else None
+    messages.append(bot_message(reply.text, reply.choices, reply.suggestions, turn_id))
 
 
 def forget(manager, chat_log, client_text: str) -> None:
@@ -79,6 +80,25 @@ def press_suggestion(manager, chat_log, text: str) -> None:
     exchange(manager, chat_log, text, partial(manager.reply, raw_text=text))
 
 
+def rate(chat_log, turn_id: str) -> None:
+    """The client's thumb on a reply: st.feedback gives 1 for up, 0 for down."""
+    value = st.session_state.get(f"{FEEDBACK_KEY}-{turn_id}")
+    if value is None:
+        # The thumb was taken back; the latest rating logged stays the one counted.
+        return
+    rating = 1 if value == 1 else -1
+    chat_log.record_feedback(st.session_state.session.session_id, turn_id, rating)
+
+
+def show_feedback(chat_log, message: dict) -> None:
+    """Thumbs under every logged reply except a clarifying question, which answers nothing."""
+    turn_id = message.get("turn_id")
+    if chat_log is None or turn_id is None or message["choices"]:
+        return
+    st.feedback("thumbs", key=f"{FEEDBACK_KEY}-{turn_id}", on_change=rate,
+                args=(chat_log, turn_id))
+
+
 def show_messages(manager, chat_log) -> None:
     messages = st.session_state.messages
     for index, message in enumerate(messages):
@@ -88,6 +108,7 @@ def show_messages(manager, chat_log) -> None:
                 st.text(message["text"])
                 continue
             st.markdown(widgets.format_bot_text(message["text"]))
+            show_feedback(chat_log, message)
             # Buttons of the latest question only: older ones no longer match.
             if index == len(messages) - 1:
                 show_choices(manager, chat_log, message["choices"], index)

@@ -1,0 +1,118 @@
+"""An analyst logs in through Chromium and opens every analyst page; screenshots of each
+land in artifacts/screenshots/."""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from assistant.accounts import ACCOUNTS_ENV, AnalystAccounts
+from bench.load import CHAT_INPUT, AppServer
+from tests.analytics_data import turn, write_turns
+from tests.browser.conftest import RUNNING, SCREENSHOTS, require_chromium
+
+pytestmark = pytest.mark.browser
+
+NAME, PASSWORD = "olga", "пароль для браузера 2026"
+PAGES = {
+    "Покрытие тем": "coverage",
+    "Нерешённые вопросы": "unresolved",
+    "Качество модели": "quality",
+}
+LIVE_TURNS = [
+    turn(
+        "m1",
+        1,
+        "out_of_scope",
+        "fallback",
+        0.1,
+        "мой номер <PHONE>, что с заявкой",
+        channel="mobile",
+    ),
+    turn("l1", 1, "outages", "answered", 0.96, "когда дадут свет", channel="lk"),
+]
+
+
+@pytest.fixture(scope="module")
+def analyst_server(tmp_path_factory):
+    """The app with an analyst account and a live log of its own."""
+    require_chromium()
+    folder = tmp_path_factory.mktemp("analyst-app")
+    accounts = folder / "analysts.json"
+    AnalystAccounts(accounts).add(NAME, PASSWORD)
+    write_turns(folder / "chatlog", LIVE_TURNS)
+    server = AppServer(folder / "chatlog", folder / "streamlit.log")
+    previous = os.environ.get(ACCOUNTS_ENV)
+    # The child process takes its environment at start.
+    os.environ[ACCOUNTS_ENV] = str(accounts)
+    try:
+        server.start()
+    finally:
+        if previous is None:
+            os.environ.pop(ACCOUNTS_ENV)
+        else:
+            os.environ[ACCOUNTS_ENV] = previous
+    yield server
+    server.stop()
+
+
+def snap(page: Page, name: str) -> None:
+    expect(page.locator(RUNNING)).to_have_count(0)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"analyst-{name}.png", full_page=True)
+
+
+def log_in(page: Page, url: str, password: str = PASSWORD) -> None:
+    page.goto(f"{url}/login")
+    expect(page.get_by_role("heading", name="Вход для аналитиков")).to_be_visible()
+    page.get_by_label("Имя").fill(NAME)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Войти").click()
+
+
+def test_an_analyst_logs_in_and_opens_every_analyst_page(page, analyst_server):
+    log_in(page, analyst_server.url)
+    expect(page.get_by_text(f"Вы вошли как {NAME}.")).to_be_visible()
+    snap(page, "login")
+
+    for title, name in PAGES.items():
+        page.get_by_role("link", name=title).first.click()
+        expect(page.get_by_role("heading", name=title)).to_be_visible()
+        expect(page).to_have_url(re.compile(f"/{name}$"))
+        snap(page, name)
+        expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+    expect(page.get_by_role("heading", name="Группы похожих вопросов")).to_have_count(0)
+
+
+def test_the_unresolved_page_shows_the_mobile_fallback_and_the_csv_button(
+    page, analyst_server
+):
+    log_in(page, analyst_server.url)
+    page.get_by_role("link", name="Нерешённые вопросы").first.click()
+
+    expect(page.get_by_text("Нерешённых реплик")).to_be_visible()
+    expect(page.get_by_role("button", name="Скачать CSV")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Скачать CSV").click()
+    csv_text = open(download.value.path(), encoding="utf-8-sig").read()
+    assert "мой номер <PHONE>, что с заявкой" in csv_text
+    assert "mobile" in csv_text
+    snap(page, "unresolved-csv")
+
+
+def test_a_wrong_password_keeps_the_analyst_pages_hidden(page, analyst_server):
+    log_in(page, analyst_server.url, password="не тот пароль")
+
+    expect(page.get_by_text("Неверное имя или пароль.")).to_be_visible()
+    expect(page.get_by_role("link", name="Покрытие тем")).to_have_count(0)
+    snap(page, "wrong-password")
+
+
+def test_an_analyst_page_address_without_login_shows_the_chat(page, analyst_server):
+    page.goto(f"{analyst_server.url}/unresolved")
+
+    expect(page.locator(CHAT_INPUT)).to_be_editable()
+    expect(page.get_by_role("heading", name="Нерешённые вопросы")).to_have_count(0)
+    snap(page, "no-login")
