@@ -48,6 +48,9 @@ class Session:
     choices: list[Choice] = field(default_factory=list)
     turns: int = 0
     flow: Flow | None = None
+    # The client's words behind the open clarification: the chosen topic's action reads
+    # them («15 кВт») as if the message had been classified at once.
+    clarified_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,8 @@ class DialogManager:
         if chosen == AMBIGUOUS:
             return self._ask_again(session, masked)
         if chosen:
-            reply = self._answer(session, chosen, 1.0, masked, [(chosen, 1.0)])
+            reply = self._answer(session, chosen, 1.0, masked, [(chosen, 1.0)],
+                                 session.clarified_text)
         elif session.flow:
             reply = self._continue_flow(session, checked.text, masked)
         else:
@@ -112,7 +116,8 @@ class DialogManager:
         session.turns += 1
         session.choices = []
         title = self.topics[label].title if label in self.topics else label
-        return self._answer(session, label, 1.0, title, [(label, 1.0)])
+        return self._answer(session, label, 1.0, title, [(label, 1.0)],
+                            session.clarified_text)
 
     def _predict(self, session: Session, masked: str) -> Prediction:
         context = session.history[-CONTEXT_TURNS:]
@@ -129,7 +134,9 @@ class DialogManager:
             return self._answer(session, prediction.label, prediction.confidence, masked,
                                 prediction.top, text)
         if prediction.confidence >= thresholds.clarify:
-            return self._clarify(session, prediction, masked)
+            reply = self._clarify(session, prediction, masked)
+            session.clarified_text = text if reply.outcome == CLARIFIED else ""
+            return reply
         return self._fallback(session, prediction, masked)
 
     def _answer(self, session, label, confidence, masked, top, text: str = "") -> Reply:
@@ -138,6 +145,7 @@ class DialogManager:
         if topic.service not in NO_SERVICE:
             session.service = topic.service
         session.choices = []
+        session.clarified_text = ""
         session.flow = None
         action = self.actions.get(label)
         if action is None:

@@ -28,11 +28,28 @@ REQUIRED_TABLES = frozenset(
         "outages",
         "applications",
         "kb_meta",
+        "flow_texts",
+        "fee_rules",
+        "deadline_rules",
+        "slot_words",
+        "service_synonyms",
+        "staff",
     }
 )
 SOURCE_SEPARATOR = ";"
 # Small tables the actions read whole; kept in memory beside the answers.
-ACTION_TABLES = ("offices", "settlements", "outages", "applications")
+ACTION_TABLES = (
+    "offices",
+    "settlements",
+    "outages",
+    "applications",
+    "flow_texts",
+    "fee_rules",
+    "deadline_rules",
+    "slot_words",
+    "service_synonyms",
+    "staff",
+)
 # How often a running app looks for a rebuilt file: one stat() per interval.
 REFRESH_SECONDS = 5.0
 

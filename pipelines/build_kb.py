@@ -12,6 +12,7 @@ import great_expectations.expectations as gxe
 import pandas as pd
 
 from assistant import settings
+from assistant.action_checks import ACTION_TEXT_SOURCES, action_suites, cited_keys
 from assistant.checks import dump_result, failed_expectations, load_result, run_suite
 from assistant.logs import setup_logging
 
@@ -25,6 +26,7 @@ TEXT_SOURCES = {
     "messages": "messages.csv",
     "services": "services.csv",
     "sources": "sources.csv",
+    **ACTION_TEXT_SOURCES,
 }
 # Snapshots keep DuckDB's type detection (timestamps, counts); ids and phone digits stay
 # text, or "0123" would lose its leading zero.
@@ -195,7 +197,14 @@ def validate(
         "sources": (sources_expectations(), "source_key"),
         "citations": (citation_expectations(list(frames["sources"]["source_key"])), "label"),
     }
-    frames = {**frames, "citations": source_reference_frame(frames["answers"])}
+    known_keys = list(frames["sources"]["source_key"])
+    suites.update(action_suites(frames, list(frames["services"]["service_id"])))
+    suites["action_citations"] = (citation_expectations(known_keys), "label")
+    frames = {
+        **frames,
+        "citations": source_reference_frame(frames["answers"]),
+        "action_citations": cited_keys(frames),
+    }
     summary, failed = {}, []
     for name, (expectations, id_column) in suites.items():
         result_path = output_dir / f"{name}.json"

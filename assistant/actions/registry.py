@@ -1,9 +1,20 @@
 """Which actions the dialog manager runs; one line per action class."""
 
 from ..store import KnowledgeStore
+from .account import PersonalAccountAction
 from .base import Action, Clock
+from .cost import CostAction
+from .deadlines import DeadlineAction
+from .services import ServiceAction
+from .staff import StaffAction
 
-ACTION_CLASSES: tuple[type[Action], ...] = ()
+ACTION_CLASSES: tuple[type[Action], ...] = (
+    CostAction,
+    DeadlineAction,
+    ServiceAction,
+    PersonalAccountAction,
+    StaffAction,
+)
 
 
 def build_actions(store: KnowledgeStore, clock: Clock) -> dict[str, Action]:

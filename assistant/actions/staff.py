@@ -1,0 +1,69 @@
+"""Who holds a named position, from the directory of publicly named managers
+(data/kb/staff.csv) with the date the fact was seen; no private data of employees."""
+
+from rapidfuzz import fuzz
+
+from .base import Action, Flow, Step
+from .catalogue import lemma_text
+from .phrasebook import compose, phrase, text
+from .vocabulary import find_values, load_phrases, message_lemmas
+
+MATCH_SCORE = 85
+SYNONYM_SEPARATOR = "|"
+
+
+class StaffAction(Action):
+    name = "staff"
+    labels = frozenset({"employees"})
+
+    def start(self, flow: Flow, text: str) -> Step:
+        return self.reply(flow, text, first=True)
+
+    def resume(self, flow: Flow, text: str) -> Step:
+        return self.reply(flow, text, first=False)
+
+    def reply(self, flow: Flow, message: str, first: bool) -> Step:
+        private = self.asks_private(message)
+        person = self.find(message)
+        # Asked for a phone, the refusal is the answer and comes first.
+        lines = [text(self.store, "staff_private")] if private else []
+        if person:
+            lines.append(self.describe(person))
+        if lines:
+            return Step(text=compose(lines[0], lines[1:], text(self.store, "staff_next_step")))
+        if first:
+            flow.asking = "position"
+            question = phrase(self.store, "staff_ask")
+            return Step(text=question.text, done=False, suggestions=question.suggestions)
+        unknown = text(self.store, "staff_unknown")
+        return Step(text=compose(unknown, [text(self.store, "staff_private")],
+                                 text(self.store, "staff_next_step")), understood=False)
+
+    def asks_private(self, message: str) -> bool:
+        phrases = load_phrases(self.store.table("slot_words"))
+        return bool(find_values(phrases, "staff_private", message_lemmas(message)))
+
+    def find(self, message: str) -> dict | None:
+        """The directory row whose position or synonym the message names best."""
+        query = lemma_text(message)
+        best, best_score = None, 0.0
+        for row in self.store.table("staff").to_dict("records"):
+            names = [row["position"], *row["synonyms"].split(SYNONYM_SEPARATOR)]
+            score = max(match_score(lemma_text(name), query) for name in names)
+            if score > best_score:
+                best, best_score = row, score
+        return best if best_score >= MATCH_SCORE else None
+
+    def describe(self, row: dict) -> str:
+        values = {"position": row["position"], "name": row["name"], "seen": row["seen"]}
+        if not isinstance(row["seen"], str) or not row["seen"]:
+            return text(self.store, "staff_found_undated", **values)
+        key = "staff_found" if row["current"] == "true" else "staff_found_former"
+        return text(self.store, key, **values)
+
+
+def match_score(name: str, query: str) -> float:
+    """A position inside a longer question counts in full; a short query must fit whole."""
+    if len(name) <= len(query):
+        return fuzz.partial_ratio(name, query)
+    return fuzz.token_set_ratio(name, query)
