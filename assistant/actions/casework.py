@@ -129,9 +129,19 @@ class CaseAction(Action):
             return self.give_up(flow)
         return self.ask(flow, slot, lead=phrase(self.store, "calc_retry").text)
 
-    def give_up(self, flow: Flow) -> Step:
+    def give_up(self, flow: Flow, understood: bool = False) -> Step:
         """The topic's general answer, so the client still leaves with the rule."""
-        return Step(text=self.store.answer(flow.label).text, done=True, understood=False)
+        return Step(text=self.store.answer(flow.label).text, done=True, understood=understood)
+
+    def settled(self, flow: Flow) -> Step | None:
+        """A step that ends the questions early: a kW figure out of range or not known."""
+        bad = self.bad_kw(flow)
+        if bad:
+            return self.ask(flow, bad, lead=phrase(self.store, "calc_bad_kw").text)
+        # Without the power no rule can be chosen; the general answer explains them all.
+        if flow.slots.get("kw") == UNKNOWN:
+            return self.give_up(flow, understood=True)
+        return None
 
 
 def distance_band(metres: float) -> str:

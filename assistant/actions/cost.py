@@ -32,9 +32,9 @@ class CostAction(CaseAction):
         return "_increase" if slot == "kw" and flow.slots.get("increase") else ""
 
     def next_step(self, flow: Flow) -> Step:
-        bad = self.bad_kw(flow)
-        if bad:
-            return self.ask(flow, bad, lead=text(self.store, "calc_bad_kw"))
+        early = self.settled(flow)
+        if early:
+            return early
 
         rules = self.store.table("fee_rules")
         rules = in_force(rules[rules["connection"] == flow.slots["connection"]],

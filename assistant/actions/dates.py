@@ -9,7 +9,8 @@ from .quantities import prepare
 
 # «7.5 кВт» is a power, not the 7th of May.
 NUMERIC_DATE = re.compile(
-    r"(?<![\d.,])(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?(?![\d.,])(?!\s*(?:кв|kw|м\b|км))"
+    r"(?<![\d.,])(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?(?!\d|[.,]\d)"
+    r"(?!\s*(?:кв|kw|м\b|км))"
 )
 ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 WORDED_DATE = re.compile(r"(?<!\d)(\d{1,2})\s+([а-я]+)(?:\s+(\d{4}))?")

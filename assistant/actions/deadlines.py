@@ -69,9 +69,9 @@ class DeadlineAction(CaseAction):
         return find_rule(rules[rules["stage"] == flow.slots["stage"]], flow.slots)
 
     def next_step(self, flow: Flow) -> Step:
-        bad = self.bad_kw(flow)
-        if bad:
-            return self.ask(flow, bad, lead=text(self.store, "calc_bad_kw"))
+        early = self.settled(flow)
+        if early:
+            return early
 
         match = self.match(flow)
         if match.missing:

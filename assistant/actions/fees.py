@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from .rules import filled
+from .rules import UNKNOWN, filled
 
 FIXED, PER_KW = "fixed", "per_kw"
 
@@ -40,6 +40,8 @@ def quote(rule: dict, slots: dict) -> Quote:
     if rule["basis"] == FIXED:
         return Quote(fee=rate, rate=rate)
     if rule["basis"] == PER_KW:
+        if slots.get("kw_existing") == UNKNOWN:
+            return Quote(rate=rate)
         kilowatts = billed_kw(slots)
         if kilowatts is None:
             return Quote(rate=rate, missing="kw_existing")

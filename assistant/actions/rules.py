@@ -19,6 +19,9 @@ CONDITION_SLOTS = ("kw", "applicant", "voltage_kv", "distance")
 # «500» is 300–500 m: near enough only in the countryside.
 DISTANCE_RANKS = {"15": 15, "300": 300, "500": 300, "far": 10**9}
 RURAL_ONLY = "500"
+# An unknown applicant is read as a person connecting a home, the most common case; other
+# unknown slots count as met. Either way the answer says what it assumed.
+ASSUMED_VALUES = {"applicant": "person"}
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,9 @@ def check_rule(rule: dict, slots: dict, assumed: list[str]) -> bool | str:
             return slot
         if value == UNKNOWN:
             assumed.append(slot)
-            continue
+            if slot not in ASSUMED_VALUES:
+                continue
+            value = ASSUMED_VALUES[slot]
         if not holds(rule, slot, value):
             return False
         if slot == "distance" and value == RURAL_ONLY:
