@@ -25,11 +25,35 @@ ID_COLUMNS = {
     "staff": "staff_id",
 }
 CONDITION_COLUMNS = ["applicant", "min_kw", "max_kw", "max_voltage_kv", "max_distance"]
-FEE_COLUMNS = ["rule_id", "connection", *CONDITION_COLUMNS, "valid_from", "valid_to", "basis",
-               "amount_rub", "confirmed", "text_key", "sources", "checked_on", "confidence"]
-DEADLINE_COLUMNS = ["rule_id", "stage", *CONDITION_COLUMNS, "amount_min", "amount_max", "unit",
-                    "counted_from", "text_key", "sources", "checked_on", "confidence"]
-APPLICANTS = r"^(any|(person|social|entrepreneur|company)(\|(person|social|entrepreneur|company))*)$"
+FEE_COLUMNS = [
+    "rule_id",
+    "connection",
+    *CONDITION_COLUMNS,
+    "valid_from",
+    "valid_to",
+    "basis",
+    "amount_rub",
+    "confirmed",
+    "text_key",
+    "sources",
+    "checked_on",
+    "confidence",
+]
+DEADLINE_COLUMNS = [
+    "rule_id",
+    "stage",
+    *CONDITION_COLUMNS,
+    "amount_min",
+    "amount_max",
+    "unit",
+    "counted_from",
+    "text_key",
+    "sources",
+    "checked_on",
+    "confidence",
+]
+APPLICANT = "(person|social|entrepreneur|company)"
+APPLICANTS = rf"^(any|{APPLICANT}(\|{APPLICANT})*)$"
 ELSEWHERE_TARGETS = ["elsewhere_bills", "elsewhere_utilities", "elsewhere_wiring"]
 
 
@@ -40,8 +64,9 @@ def fact_expectations(id_column: str) -> list:
         gxe.ExpectColumnValuesToNotBeNull(column=id_column),
         gxe.ExpectColumnValuesToMatchRegex(column="sources", regex=SOURCE_KEYS),
         gxe.ExpectColumnValuesToNotBeNull(column="sources"),
-        gxe.ExpectColumnValuesToMatchStrftimeFormat(column="checked_on",
-                                                    strftime_format=DATE_FORMAT),
+        gxe.ExpectColumnValuesToMatchStrftimeFormat(
+            column="checked_on", strftime_format=DATE_FORMAT
+        ),
         gxe.ExpectColumnValuesToNotBeNull(column="checked_on"),
     ]
 
@@ -55,8 +80,10 @@ def client_text(column: str) -> list:
 
 def rule_expectations(columns: list[str], text_keys: list[str]) -> list:
     """A rule row: known applicants, numeric bounds, an answer text that exists."""
-    numeric = [gxe.ExpectColumnValuesToMatchRegex(column=column, regex=r"^\d+(\.\d+)?$")
-               for column in ("min_kw", "max_kw", "max_voltage_kv", "max_distance")]
+    numeric = [
+        gxe.ExpectColumnValuesToMatchRegex(column=column, regex=r"^\d+(\.\d+)?$")
+        for column in ("min_kw", "max_kw", "max_voltage_kv", "max_distance")
+    ]
     return [
         gxe.ExpectTableColumnsToMatchSet(column_set=columns, exact_match=True),
         *fact_expectations("rule_id"),
@@ -72,48 +99,88 @@ def action_suites(frames: dict[str, pd.DataFrame], service_ids: list[str]) -> di
     """Suite per table: (expectations, id column)."""
     text_keys = list(frames["flow_texts"]["key"])
     fee = rule_expectations(FEE_COLUMNS, text_keys) + [
-        gxe.ExpectColumnValuesToBeInSet(column="basis",
-                                        value_set=["fixed", "per_kw", "standardized"]),
-        gxe.ExpectColumnValuesToBeInSet(column="confirmed", value_set=["true", "false"]),
-        gxe.ExpectColumnValuesToBeInSet(column="connection",
-                                        value_set=["permanent", "temporary"]),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="basis", value_set=["fixed", "per_kw", "standardized"]
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="confirmed", value_set=["true", "false"]
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="connection", value_set=["permanent", "temporary"]
+        ),
         # A figure is computed only from a confirmed, high-confidence rate.
         gxe.ExpectColumnPairValuesToBeInSet(
-            column_A="confirmed", column_B="confidence",
-            value_pairs_set=[("true", "H"), ("false", "H"), ("false", "M")]),
+            column_A="confirmed",
+            column_B="confidence",
+            value_pairs_set=[("true", "H"), ("false", "H"), ("false", "M")],
+        ),
     ]
     deadline = rule_expectations(DEADLINE_COLUMNS, text_keys) + [
-        gxe.ExpectColumnValuesToBeInSet(column="unit",
-                                        value_set=["working_days", "days", "months"]),
         gxe.ExpectColumnValuesToBeInSet(
-            column="counted_from", value_set=["application", "contract", "complete_file"]),
+            column="unit", value_set=["working_days", "days", "months"]
+        ),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="counted_from",
+            value_set=["application", "contract", "complete_file"],
+        ),
     ]
     return {
-        "flow_texts": ([
-            gxe.ExpectTableColumnsToMatchSet(
-                column_set=["key", "text", "suggestions", "sources", "checked_on",
-                            "confidence"], exact_match=True),
-            *fact_expectations("key"), *client_text("text"),
-            gxe.ExpectColumnValuesToBeInSet(column="confidence", value_set=["H", "M"]),
-        ], "key"),
+        "flow_texts": (
+            [
+                gxe.ExpectTableColumnsToMatchSet(
+                    column_set=[
+                        "key",
+                        "text",
+                        "suggestions",
+                        "sources",
+                        "checked_on",
+                        "confidence",
+                    ],
+                    exact_match=True,
+                ),
+                *fact_expectations("key"),
+                *client_text("text"),
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="confidence", value_set=["H", "M"]
+                ),
+            ],
+            "key",
+        ),
         "fee_rules": (fee, "rule_id"),
         "deadline_rules": (deadline, "rule_id"),
-        "slot_words": ([
-            gxe.ExpectTableColumnsToMatchSet(column_set=["slot", "value", "phrase"],
-                                             exact_match=True),
-            gxe.ExpectColumnValuesToNotBeNull(column="phrase"),
-            gxe.ExpectCompoundColumnsToBeUnique(column_list=["slot", "phrase"]),
-        ], "phrase"),
-        "service_synonyms": ([
-            gxe.ExpectColumnValuesToBeInSet(column="target",
-                                            value_set=[*service_ids, *ELSEWHERE_TARGETS]),
-            gxe.ExpectColumnValuesToNotBeNull(column="phrase"),
-        ], "phrase"),
-        "staff": ([
-            *fact_expectations("staff_id"), *client_text("position"), *client_text("name"),
-            gxe.ExpectColumnValuesToBeInSet(column="current", value_set=["true", "false"]),
-            gxe.ExpectColumnValuesToBeInSet(column="confidence", value_set=["H", "M"]),
-        ], "staff_id"),
+        "slot_words": (
+            [
+                gxe.ExpectTableColumnsToMatchSet(
+                    column_set=["slot", "value", "phrase"], exact_match=True
+                ),
+                gxe.ExpectColumnValuesToNotBeNull(column="phrase"),
+                gxe.ExpectCompoundColumnsToBeUnique(column_list=["slot", "phrase"]),
+            ],
+            "phrase",
+        ),
+        "service_synonyms": (
+            [
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="target", value_set=[*service_ids, *ELSEWHERE_TARGETS]
+                ),
+                gxe.ExpectColumnValuesToNotBeNull(column="phrase"),
+            ],
+            "phrase",
+        ),
+        "staff": (
+            [
+                *fact_expectations("staff_id"),
+                *client_text("position"),
+                *client_text("name"),
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="current", value_set=["true", "false"]
+                ),
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="confidence", value_set=["H", "M"]
+                ),
+            ],
+            "staff_id",
+        ),
     }
 
 

@@ -1,4 +1,4 @@
-"""Flows that compute from rule tables, as scripted dialogs through the real dialog manager.
+"""Flows that compute from rule tables: scripted dialogs through the dialog manager.
 
 "Now" is pinned to 03.12.2026 12:00 Moscow time, so due dates are fixed; the model and
 the knowledge store are the real ones.
@@ -22,7 +22,9 @@ RUBLES = re.compile(r"\d[\d\s]*\s?(?:₽|руб)")
 
 
 def manager_at(dialog_manager, moment: datetime) -> DialogManager:
-    return DialogManager(dialog_manager.classifier, dialog_manager.store, clock=lambda: moment)
+    return DialogManager(
+        dialog_manager.classifier, dialog_manager.store, clock=lambda: moment
+    )
 
 
 @pytest.fixture
@@ -40,16 +42,18 @@ def say(manager, session, text: str):
 
 
 def open_topic(manager, session, text: str, label: str):
-    """Send the opening message; when the model asks which topic, press the expected one."""
+    """Send the opening message; when the model asks which topic, press the expected."""
     reply = manager.reply(session, text)
-    if reply.outcome == CLARIFIED and label in [choice.label for choice in reply.choices]:
+    if reply.outcome == CLARIFIED and label in [
+        choice.label for choice in reply.choices
+    ]:
         reply = manager.choose(session, label)
     assert reply.label == label, f"{text!r} went to {reply.label}"
     return reply
 
 
 def press(manager, session, label: str):
-    """The client pressed the button of a topic, so the flow starts with no words to read."""
+    """The client pressed a topic's button: the flow starts with no words to read."""
     return manager.choose(session, label)
 
 
@@ -59,9 +63,16 @@ def question(manager, key: str) -> str:
 
 # Cost
 
-def test_a_cost_question_reads_power_and_applicant_from_the_first_message(manager, session):
-    first = open_topic(manager, session, "Сколько стоит подключить 15 кВт дом в СНТ?",
-                       "tp_primary_cost")
+
+def test_a_cost_question_reads_power_and_applicant_from_the_first_message(
+    manager, session
+):
+    first = open_topic(
+        manager,
+        session,
+        "Сколько стоит подключить 15 кВт дом в СНТ?",
+        "tp_primary_cost",
+    )
 
     assert first.text == question(manager, "cost_ask_voltage_kv")
     assert first.suggestions == ["До 0,4 кВ (220/380 В)", "6–10 кВ", "Не знаю"]
@@ -77,8 +88,12 @@ def test_a_cost_question_reads_power_and_applicant_from_the_first_message(manage
 
 
 def test_an_unconfirmed_rate_gives_no_invented_figure(manager, session):
-    open_topic(manager, session, "Сколько стоит подключить 15 кВт дом в СНТ?",
-               "tp_primary_cost")
+    open_topic(
+        manager,
+        session,
+        "Сколько стоит подключить 15 кВт дом в СНТ?",
+        "tp_primary_cost",
+    )
     say(manager, session, "0,4 кВ")
     answer = say(manager, session, "да")
 
@@ -138,8 +153,12 @@ def test_a_business_on_a_higher_voltage_gets_the_standardised_rule(manager, sess
 def test_the_old_rule_gives_its_figure_when_it_was_in_force(dialog_manager):
     manager = manager_at(dialog_manager, datetime(2022, 3, 1, 12, 0, tzinfo=MOSCOW))
     session = manager.new_session()
-    open_topic(manager, session, "Сколько стоит подключить 15 кВт дом в СНТ?",
-               "tp_primary_cost")
+    open_topic(
+        manager,
+        session,
+        "Сколько стоит подключить 15 кВт дом в СНТ?",
+        "tp_primary_cost",
+    )
     say(manager, session, "0,4 кВ")
     answer = say(manager, session, "да")
 
@@ -147,8 +166,12 @@ def test_the_old_rule_gives_its_figure_when_it_was_in_force(dialog_manager):
 
 
 def test_not_knowing_the_voltage_is_assumed_and_said(manager, session):
-    open_topic(manager, session, "Сколько стоит подключить 15 кВт дом в СНТ?",
-               "tp_primary_cost")
+    open_topic(
+        manager,
+        session,
+        "Сколько стоит подключить 15 кВт дом в СНТ?",
+        "tp_primary_cost",
+    )
     say(manager, session, "Не знаю")
     answer = say(manager, session, "Да, рядом")
 
@@ -156,8 +179,12 @@ def test_not_knowing_the_voltage_is_assumed_and_said(manager, session):
 
 
 def test_an_increase_counts_the_total_power_at_the_point(manager, session):
-    open_topic(manager, session, "Какова стоимость увеличения мощности с 5 до 15 кВт?",
-               "capacity_increase_cost")
+    open_topic(
+        manager,
+        session,
+        "Какова стоимость увеличения мощности с 5 до 15 кВт?",
+        "capacity_increase_cost",
+    )
     say(manager, session, "Физлицо")
     say(manager, session, "380 В")
     answer = say(manager, session, "200 м")
@@ -167,8 +194,9 @@ def test_an_increase_counts_the_total_power_at_the_point(manager, session):
 
 
 def test_a_temporary_connection_is_answered_at_once_without_a_figure(manager, session):
-    reply = open_topic(manager, session, "Сколько стоит временное подключение?",
-                       "temporary_cost")
+    reply = open_topic(
+        manager, session, "Сколько стоит временное подключение?", "temporary_cost"
+    )
 
     assert reply.text.startswith("Временное подключение оплачивают")
     assert RUBLES.search(reply.text) is None
@@ -183,8 +211,9 @@ def test_cancel_ends_the_questions(manager, session):
     assert session.flow is None
 
 
-@pytest.mark.parametrize("bad", ["", "😀🙏", "<script>alert(1)</script>", "а" * 5000,
-                                 "ghbdtn", "15 kw"])
+@pytest.mark.parametrize(
+    "bad", ["", "😀🙏", "<script>alert(1)</script>", "а" * 5000, "ghbdtn", "15 kw"]
+)
 def test_bad_input_inside_a_flow_gets_a_polite_reply(manager, session, bad):
     press(manager, session, "tp_primary_cost")
     reply = say(manager, session, bad)
@@ -194,9 +223,14 @@ def test_bad_input_inside_a_flow_gets_a_polite_reply(manager, session, bad):
 
 # Deadlines
 
+
 def test_the_review_deadline_falls_on_a_date_counted_in_working_days(manager, session):
-    first = open_topic(manager, session, "Сколько рассматривают заявку на подключение?",
-                       "tp_primary_review_time")
+    first = open_topic(
+        manager,
+        session,
+        "Сколько рассматривают заявку на подключение?",
+        "tp_primary_review_time",
+    )
     assert first.text == question(manager, "term_ask_kw")
 
     rule = say(manager, session, "15 кВт")
@@ -210,8 +244,12 @@ def test_the_review_deadline_falls_on_a_date_counted_in_working_days(manager, se
 
 
 def test_a_date_across_the_new_year_holidays_skips_them(manager, session):
-    open_topic(manager, session, "Сколько рассматривают заявку на подключение?",
-               "tp_primary_review_time")
+    open_topic(
+        manager,
+        session,
+        "Сколько рассматривают заявку на подключение?",
+        "tp_primary_review_time",
+    )
     say(manager, session, "До 15 кВт")
     due = say(manager, session, "25.12.2026")
 
@@ -219,8 +257,12 @@ def test_a_date_across_the_new_year_holidays_skips_them(manager, session):
 
 
 def test_implementation_deadline_of_thirty_working_days(manager, session):
-    open_topic(manager, session, "Какой срок выполнения мероприятий по техприсоединению?",
-               "tp_implementation_deadlines")
+    open_topic(
+        manager,
+        session,
+        "Какой срок выполнения мероприятий по техприсоединению?",
+        "tp_implementation_deadlines",
+    )
     say(manager, session, "физлицо, 15 квт")
     say(manager, session, "0,4")
     rule = say(manager, session, "До 15 м")
@@ -230,9 +272,15 @@ def test_implementation_deadline_of_thirty_working_days(manager, session):
     assert "не позднее 22.12.2026" in due.text
 
 
-def test_a_large_business_gets_the_one_year_term_without_small_questions(manager, session):
-    open_topic(manager, session, "Какой срок выполнения мероприятий по техприсоединению?",
-               "tp_implementation_deadlines")
+def test_a_large_business_gets_the_one_year_term_without_small_questions(
+    manager, session
+):
+    open_topic(
+        manager,
+        session,
+        "Какой срок выполнения мероприятий по техприсоединению?",
+        "tp_implementation_deadlines",
+    )
     rule = say(manager, session, "юрлицо 500 кВт")
     due = say(manager, session, "01.03.2026")
 
@@ -241,8 +289,12 @@ def test_a_large_business_gets_the_one_year_term_without_small_questions(manager
 
 
 def test_an_impossible_date_is_asked_again_and_a_second_one_is_let_go(manager, session):
-    open_topic(manager, session, "Сколько рассматривают заявку на подключение?",
-               "tp_primary_review_time")
+    open_topic(
+        manager,
+        session,
+        "Сколько рассматривают заявку на подключение?",
+        "tp_primary_review_time",
+    )
     say(manager, session, "15 кВт")
     again = say(manager, session, "31.02.2026")
     after = say(manager, session, "30.02")
@@ -253,26 +305,39 @@ def test_an_impossible_date_is_asked_again_and_a_second_one_is_let_go(manager, s
 
 
 def test_a_date_outside_the_checked_calendar_is_called_preliminary(manager, session):
-    open_topic(manager, session, "Сколько ждать восстановления документов?",
-               "docs_restoration_review_time")
+    open_topic(
+        manager,
+        session,
+        "Сколько ждать восстановления документов?",
+        "docs_restoration_review_time",
+    )
     due = say(manager, session, "10.11.2028")
 
     assert question(manager, "term_calendar_unconfirmed") in due.text
 
 
 def test_documents_restoration_counts_from_today(manager, session):
-    first = open_topic(manager, session, "Сколько ждать восстановления документов?",
-                       "docs_restoration_review_time")
+    first = open_topic(
+        manager,
+        session,
+        "Сколько ждать восстановления документов?",
+        "docs_restoration_review_time",
+    )
     due = say(manager, session, "сегодня")
 
     assert "7 рабочих дней" in first.text
-    assert due.text.startswith("Документы сданы 03.12.2026: ориентир готовности — 14.12.2026")
+    assert due.text.startswith(
+        "Документы сданы 03.12.2026: ориентир готовности — 14.12.2026"
+    )
 
 
 def test_a_date_in_the_opening_message_is_used_at_once(manager, session):
-    reply = open_topic(manager, session,
-                       "Подал заявку на 15 кВт 10.11.2026, когда рассмотрят?",
-                       "tp_primary_review_time")
+    reply = open_topic(
+        manager,
+        session,
+        "Подал заявку на 15 кВт 10.11.2026, когда рассмотрят?",
+        "tp_primary_review_time",
+    )
 
     assert "не позднее 24.11.2026" in reply.text
     assert session.flow is None
@@ -280,9 +345,13 @@ def test_a_date_in_the_opening_message_is_used_at_once(manager, session):
 
 # Services
 
-def test_an_existing_service_is_found_but_unconfirmed_terms_are_not_asserted(manager, session):
-    reply = open_topic(manager, session, "Есть ли у вас электролаборатория?",
-                       "services_availability")
+
+def test_an_existing_service_is_found_but_unconfirmed_terms_are_not_asserted(
+    manager, session
+):
+    reply = open_topic(
+        manager, session, "Есть ли у вас электролаборатория?", "services_availability"
+    )
 
     assert "Испытания и измерения электролаборатории" in reply.text
     assert "подтвердить не можем" in reply.text
@@ -298,8 +367,12 @@ def test_a_service_question_without_a_service_asks_which_one(manager, session):
 
 
 def test_an_unknown_service_is_said_honestly_with_the_next_step(manager, session):
-    reply = open_topic(manager, session, "Есть ли у вас услуга ремонта телевизоров?",
-                       "services_availability")
+    reply = open_topic(
+        manager,
+        session,
+        "Есть ли у вас услуга ремонта телевизоров?",
+        "services_availability",
+    )
 
     assert reply.text.startswith(question(manager, "svc_unknown"))
     assert "8 800 220-0-220" in reply.text
@@ -322,6 +395,7 @@ def test_what_another_company_does_is_sent_there(manager, session):
 
 
 # Personal account
+
 
 @pytest.mark.parametrize(
     "text, key",
@@ -351,23 +425,29 @@ def test_a_vague_account_question_asks_with_buttons(manager, session):
 
 
 def test_a_login_question_gets_the_login_answer(manager, session):
-    reply = open_topic(manager, session, "Как войти в личный кабинет, забыл пароль",
-                       "personal_account")
+    reply = open_topic(
+        manager, session, "Как войти в личный кабинет, забыл пароль", "personal_account"
+    )
 
     assert reply.text == question(manager, "pa_login")
 
 
 # Staff
 
+
 def test_the_director_is_named_with_the_date_of_the_fact(manager, session):
     reply = open_topic(manager, session, "Кто генеральный директор?", "employees")
 
-    assert reply.text.startswith("Генеральный директор ПАО «Россети Московский регион» — "
-                                 "Александр Пятигор (по данным на май 2024)")
+    assert reply.text.startswith(
+        "Генеральный директор ПАО «Россети Московский регион» — "
+        "Александр Пятигор (по данным на май 2024)"
+    )
 
 
 def test_a_phone_of_an_employee_is_not_given(manager, session):
-    reply = open_topic(manager, session, "Дайте телефон генерального директора", "employees")
+    reply = open_topic(
+        manager, session, "Дайте телефон генерального директора", "employees"
+    )
 
     assert reply.text.startswith(question(manager, "staff_private"))
     assert "Пятигор" in reply.text

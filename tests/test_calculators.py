@@ -1,4 +1,4 @@
-"""The calculators behind the cost and deadline flows, without the dialog around them."""
+"""The calculators behind the cost and deadline flows, without the dialog around."""
 
 from datetime import date
 
@@ -8,7 +8,12 @@ import pytest
 from assistant.actions.catalogue import best_targets, query_words, search_texts
 from assistant.actions.dates import read_date
 from assistant.actions.fees import quote
-from assistant.actions.quantities import read_kw, read_kw_change, read_metres, read_voltage
+from assistant.actions.quantities import (
+    read_kw,
+    read_kw_change,
+    read_metres,
+    read_voltage,
+)
 from assistant.actions.rules import find_rule, in_force
 from assistant.actions.workdays import add_period, add_working_days, is_working_day
 
@@ -33,14 +38,22 @@ def test_power_is_read_in_any_spelling(text, kw):
     assert read_kw(text) == kw
 
 
-@pytest.mark.parametrize("text", ["10 кВ", "0,4 кВ", "участок 6 кв. м", "дом в СНТ", ""])
+@pytest.mark.parametrize(
+    "text", ["10 кВ", "0,4 кВ", "участок 6 кв. м", "дом в СНТ", ""]
+)
 def test_a_voltage_or_an_area_is_not_read_as_power(text):
     assert read_kw(text) is None
 
 
 @pytest.mark.parametrize(
     "text, kv",
-    [("0,4 кВ", 0.4), ("10 кв", 10), ("сеть 380 В", 0.4), ("220 вольт", 0.4), ("15 кВт", None)],
+    [
+        ("0,4 кВ", 0.4),
+        ("10 кв", 10),
+        ("сеть 380 В", 0.4),
+        ("220 вольт", 0.4),
+        ("15 кВт", None),
+    ],
 )
 def test_voltage_is_read_in_kilovolts(text, kv):
     assert read_voltage(text) == kv
@@ -124,16 +137,40 @@ def test_months_are_added_to_the_calendar_date():
 
 
 def rules_frame(rows: list[dict]) -> pd.DataFrame:
-    columns = ["rule_id", "applicant", "min_kw", "max_kw", "max_voltage_kv", "max_distance",
-               "valid_from", "valid_to", "basis", "amount_rub", "confirmed"]
-    return pd.DataFrame([{column: row.get(column) for column in columns} for row in rows])
+    columns = [
+        "rule_id",
+        "applicant",
+        "min_kw",
+        "max_kw",
+        "max_voltage_kv",
+        "max_distance",
+        "valid_from",
+        "valid_to",
+        "basis",
+        "amount_rub",
+        "confirmed",
+    ]
+    return pd.DataFrame(
+        [{column: row.get(column) for column in columns} for row in rows]
+    )
 
 
-PREFERENTIAL = {"rule_id": "pref", "applicant": "person", "max_kw": "15",
-                "max_voltage_kv": "0.4", "max_distance": "300", "basis": "per_kw",
-                "amount_rub": "5000", "confirmed": "true"}
-STANDARD = {"rule_id": "std", "applicant": "any", "basis": "standardized",
-            "confirmed": "false"}
+PREFERENTIAL = {
+    "rule_id": "pref",
+    "applicant": "person",
+    "max_kw": "15",
+    "max_voltage_kv": "0.4",
+    "max_distance": "300",
+    "basis": "per_kw",
+    "amount_rub": "5000",
+    "confirmed": "true",
+}
+STANDARD = {
+    "rule_id": "std",
+    "applicant": "any",
+    "basis": "standardized",
+    "confirmed": "false",
+}
 
 
 def test_a_rule_asks_for_the_first_slot_it_needs():
@@ -154,7 +191,12 @@ def test_a_failed_condition_falls_through_without_asking_the_rest():
 
 def test_an_unknown_answer_is_assumed_and_reported():
     rules = rules_frame([PREFERENTIAL, STANDARD])
-    slots = {"kw": 10.0, "applicant": "person", "voltage_kv": "unknown", "distance": "500"}
+    slots = {
+        "kw": 10.0,
+        "applicant": "person",
+        "voltage_kv": "unknown",
+        "distance": "500",
+    }
 
     match = find_rule(rules, slots)
 
@@ -179,8 +221,12 @@ def test_an_increase_is_charged_for_the_added_kw_once_the_held_kw_is_known():
 
 
 def test_rules_in_force_follow_the_date():
-    rules = rules_frame([{**PREFERENTIAL, "valid_to": "2022-06-30"},
-                         {**STANDARD, "valid_from": "2022-07-01"}])
+    rules = rules_frame(
+        [
+            {**PREFERENTIAL, "valid_to": "2022-06-30"},
+            {**STANDARD, "valid_from": "2022-07-01"},
+        ]
+    )
 
     assert list(in_force(rules, date(2022, 3, 1))["rule_id"]) == ["pref"]
     assert list(in_force(rules, TODAY)["rule_id"]) == ["std"]
@@ -197,8 +243,12 @@ def test_rules_in_force_follow_the_date():
         ("есть ли у вас услуга по выносу столба", "grid_relocation"),
     ],
 )
-def test_the_catalogue_is_searched_by_meaning_and_with_typos(knowledge_store, text, target):
-    pairs = search_texts(knowledge_store.services(), knowledge_store.table("service_synonyms"))
+def test_the_catalogue_is_searched_by_meaning_and_with_typos(
+    knowledge_store, text, target
+):
+    pairs = search_texts(
+        knowledge_store.services(), knowledge_store.table("service_synonyms")
+    )
     query = query_words(text, knowledge_store.table("slot_words"))
 
     assert [candidate.target for candidate in best_targets(query, pairs)] == [target]
@@ -206,7 +256,9 @@ def test_the_catalogue_is_searched_by_meaning_and_with_typos(knowledge_store, te
 
 @pytest.mark.parametrize("text", ["ремонт телевизоров", "есть ли у вас услуги", "🙂"])
 def test_nothing_is_found_for_an_unknown_or_empty_service(knowledge_store, text):
-    pairs = search_texts(knowledge_store.services(), knowledge_store.table("service_synonyms"))
+    pairs = search_texts(
+        knowledge_store.services(), knowledge_store.table("service_synonyms")
+    )
     query = query_words(text, knowledge_store.table("slot_words"))
 
     assert best_targets(query, pairs) == []

@@ -1,11 +1,11 @@
-"""Personal account help: one short sub-answer chosen by the message (registration, login,
-applications, payment, documents, readings), or a question with buttons."""
+"""Personal account help: one short sub-answer chosen by the message (registration,
+login, applications, payment, documents, readings), or a question with buttons."""
 
 from .base import Action, Flow, Step
 from .phrasebook import phrase, text
 from .vocabulary import find_values, load_phrases, message_lemmas
 
-# Two sub-answers at most: a message rarely asks about more, and a chat bubble stays short.
+# Two sub-answers at most: a message rarely asks more, and a chat bubble stays short.
 MAX_PARTS = 2
 
 
@@ -15,7 +15,9 @@ class PersonalAccountAction(Action):
 
     def topics(self, message: str) -> list[str]:
         phrases = load_phrases(self.store.table("slot_words"))
-        return find_values(phrases, "account_topic", message_lemmas(message))[:MAX_PARTS]
+        return find_values(phrases, "account_topic", message_lemmas(message))[
+            :MAX_PARTS
+        ]
 
     def start(self, flow: Flow, text: str) -> Step:
         topics = self.topics(text)
@@ -34,4 +36,6 @@ class PersonalAccountAction(Action):
         return Step(text=self.store.answer(flow.label).text, understood=False)
 
     def answer(self, topics: list[str]) -> Step:
-        return Step(text="\n\n".join(text(self.store, f"pa_{topic}") for topic in topics))
+        return Step(
+            text="\n\n".join(text(self.store, f"pa_{topic}") for topic in topics)
+        )

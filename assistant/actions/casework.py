@@ -1,9 +1,9 @@
-"""What the cost and deadline flows share: reading the case from every message and asking
-for the one slot a rule table still needs.
+"""What the cost and deadline flows share: reading the case from every message and
+asking for the one slot a rule table still needs.
 
 Slots: kw (total kW at the point), kw_existing (held before an increase), applicant
-(person, social, entrepreneur, company), voltage_kv, distance («15», «300», «500», «far»),
-each possibly «unknown» when the client does not know.
+(person, social, entrepreneur, company), voltage_kv, distance («15», «300», «500»,
+«far»), each possibly «unknown» when the client does not know.
 """
 
 import logging
@@ -51,8 +51,10 @@ class CaseAction(Action):
         words = message_lemmas(text)
         found = {**self.read_numbers(flow, text, words), **self.read_words(flow, words)}
         flow.slots.update(found)
-        if flow.asking and flow.asking not in found and first_value(
-            self.phrases(), "dont_know", words
+        if (
+            flow.asking
+            and flow.asking not in found
+            and first_value(self.phrases(), "dont_know", words)
         ):
             flow.slots[flow.asking] = UNKNOWN
             found[flow.asking] = UNKNOWN
@@ -69,7 +71,9 @@ class CaseAction(Action):
         if kw is not None:
             if any(word in ABOVE_WORDS for word in words):
                 kw += ABOVE_STEP_KW
-            slot = "kw_existing" if flow.asking == "kw_existing" and not change else "kw"
+            slot = (
+                "kw_existing" if flow.asking == "kw_existing" and not change else "kw"
+            )
             found[slot] = kw
         voltage = read_voltage(text)
         if voltage is None and flow.asking == "voltage_kv":
@@ -85,8 +89,11 @@ class CaseAction(Action):
 
     def read_words(self, flow: Flow, words: list[str]) -> dict:
         phrases, found = self.phrases(), {}
-        applicants = [value for value in APPLICANT_PRIORITY
-                      if value in set(find_values(phrases, "applicant", words))]
+        applicants = [
+            value
+            for value in APPLICANT_PRIORITY
+            if value in set(find_values(phrases, "applicant", words))
+        ]
         if applicants:
             found["applicant"] = applicants[0]
         if first_value(phrases, "low_voltage", words):
@@ -99,7 +106,7 @@ class CaseAction(Action):
         return found
 
     def bad_kw(self, flow: Flow) -> str | None:
-        """The kW slot that is out of range, removed from the flow so it is asked again."""
+        """The kW slot out of range, removed from the flow so that it is asked again."""
         for slot in ("kw", "kw_existing"):
             value = flow.slots.get(slot)
             if value is not None and value != UNKNOWN and not MIN_KW <= value <= MAX_KW:
@@ -112,29 +119,36 @@ class CaseAction(Action):
     def ask(self, flow: Flow, slot: str, lead: str = "") -> Step:
         """Ask for one slot, with its quick replies."""
         flow.asking = slot
-        question = phrase(self.store, f"{self.prefix}ask_{slot}{self.variant(flow, slot)}")
+        question = phrase(
+            self.store, f"{self.prefix}ask_{slot}{self.variant(flow, slot)}"
+        )
         text = f"{lead}\n\n{question.text}" if lead else question.text
-        return Step(text=text, done=False, understood=not lead,
-                    suggestions=question.suggestions)
+        return Step(
+            text=text, done=False, understood=not lead, suggestions=question.suggestions
+        )
 
     def variant(self, flow: Flow, slot: str) -> str:
         """A suffix of the question key for a case that needs other words."""
         return ""
 
     def retry(self, flow: Flow, slot: str) -> Step:
-        """The answer did not fit the question: ask again, or give up after a few tries."""
+        """The answer did not fit: ask again, or give up after two tries."""
         flow.attempts += 1
-        log.info("flow %s could not read %s (attempt %d)", flow.action, slot, flow.attempts)
+        log.info(
+            "flow %s could not read %s (attempt %d)", flow.action, slot, flow.attempts
+        )
         if flow.attempts >= MAX_ATTEMPTS:
             return self.give_up(flow)
         return self.ask(flow, slot, lead=phrase(self.store, "calc_retry").text)
 
     def give_up(self, flow: Flow, understood: bool = False) -> Step:
         """The topic's general answer, so the client still leaves with the rule."""
-        return Step(text=self.store.answer(flow.label).text, done=True, understood=understood)
+        return Step(
+            text=self.store.answer(flow.label).text, done=True, understood=understood
+        )
 
     def settled(self, flow: Flow) -> Step | None:
-        """A step that ends the questions early: a kW figure out of range or not known."""
+        """A step that ends the questions early: a kW figure out of range or unknown."""
         bad = self.bad_kw(flow)
         if bad:
             return self.ask(flow, bad, lead=phrase(self.store, "calc_bad_kw").text)

@@ -30,15 +30,21 @@ def lemma_text(text: str) -> str:
 
 def query_words(text: str, slot_words: pd.DataFrame) -> str:
     """The lemmas of the message that can name a service."""
-    fillers = {phrase.parts[0] for phrase in load_phrases(slot_words)
-               if phrase.slot == "service_filler"}
+    fillers = {
+        phrase.parts[0]
+        for phrase in load_phrases(slot_words)
+        if phrase.slot == "service_filler"
+    }
     return " ".join(word for word in lemmas(normalize(text)) if word not in fillers)
 
 
 def search_texts(services: list, synonyms: pd.DataFrame) -> list[tuple[str, str]]:
     """(target, lemma text) pairs to compare a query with."""
     pairs = [(service.service_id, lemma_text(service.name)) for service in services]
-    pairs += [(row["target"], lemma_text(row["phrase"])) for row in synonyms.to_dict("records")]
+    pairs += [
+        (row["target"], lemma_text(row["phrase"]))
+        for row in synonyms.to_dict("records")
+    ]
     return pairs
 
 
@@ -54,16 +60,28 @@ def best_targets(query: str, pairs: list[tuple[str, str]]) -> list[Candidate]:
     best: dict[str, float] = {}
     for target, candidate in pairs:
         best[target] = max(best.get(target, 0.0), score(query, candidate))
-    ranked = sorted((Candidate(t, s) for t, s in best.items() if s >= MATCH_SCORE),
-                    key=lambda candidate: -candidate.score)
+    ranked = sorted(
+        (Candidate(t, s) for t, s in best.items() if s >= MATCH_SCORE),
+        key=lambda candidate: -candidate.score,
+    )
     if not ranked:
         return []
-    return [candidate for candidate in ranked if ranked[0].score - candidate.score <= TIE_MARGIN]
+    return [
+        candidate
+        for candidate in ranked
+        if ranked[0].score - candidate.score <= TIE_MARGIN
+    ]
 
 
 def is_elsewhere(target: str) -> bool:
     return target.startswith(ELSEWHERE_PREFIX)
 
 
-__all__ = ["Candidate", "best_targets", "find_values", "is_elsewhere", "query_words",
-           "search_texts"]
+__all__ = [
+    "Candidate",
+    "best_targets",
+    "find_values",
+    "is_elsewhere",
+    "query_words",
+    "search_texts",
+]

@@ -1,5 +1,5 @@
-"""Cost of a connection: which fee rule applies to the client's case, and the figure where
-the data holds a confirmed rate (data/kb/fee_rules.csv)."""
+"""Cost of a connection: which fee rule applies to the client's case, and the figure
+where the data holds a confirmed rate (data/kb/fee_rules.csv)."""
 
 from .base import Flow, Step
 from .casework import CaseAction
@@ -16,14 +16,16 @@ class CostAction(CaseAction):
     prefix = "cost_"
 
     def start(self, flow: Flow, message: str) -> Step:
-        flow.slots["connection"] = TEMPORARY if flow.label == "temporary_cost" else PERMANENT
+        flow.slots["connection"] = (
+            TEMPORARY if flow.label == "temporary_cost" else PERMANENT
+        )
         flow.slots["increase"] = flow.label == "capacity_increase_cost"
         self.read_case(flow, message)
         return self.next_step(flow)
 
     def resume(self, flow: Flow, message: str) -> Step:
         asked = flow.asking
-        # A message that names other slots is not a failed answer: the question comes again.
+        # A message naming other slots is not a failed answer: the question comes again.
         if not self.read_case(flow, message):
             return self.retry(flow, asked)
         return self.next_step(flow)
@@ -37,8 +39,9 @@ class CostAction(CaseAction):
             return early
 
         rules = self.store.table("fee_rules")
-        rules = in_force(rules[rules["connection"] == flow.slots["connection"]],
-                         self.clock().date())
+        rules = in_force(
+            rules[rules["connection"] == flow.slots["connection"]], self.clock().date()
+        )
         match = find_rule(rules, flow.slots)
         if match.missing:
             return self.ask(flow, match.missing)
@@ -61,7 +64,9 @@ class CostAction(CaseAction):
         bullets = []
         if offer.fee is None:
             bullets.append(text(self.store, "fee_rate_unconfirmed"))
-        bullets += [text(self.store, f"{self.prefix}assumed_{slot}") for slot in assumed]
+        bullets += [
+            text(self.store, f"{self.prefix}assumed_{slot}") for slot in assumed
+        ]
         if slots.get("increase"):
             bullets.append(text(self.store, "fee_increase_total"))
         if slots["connection"] == PERMANENT:

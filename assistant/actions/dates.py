@@ -39,8 +39,11 @@ def read_date(text: str, today: date) -> date | None:
 
 def read_iso(text: str, today: date) -> date | None:
     match = ISO_DATE.search(text)
-    return make_date(int(match.group(1)), int(match.group(2)), int(match.group(3)), today) \
-        if match else None
+    return (
+        make_date(int(match.group(1)), int(match.group(2)), int(match.group(3)), today)
+        if match
+        else None
+    )
 
 
 def read_numeric(text: str, today: date) -> date | None:
@@ -56,7 +59,9 @@ def read_worded(text: str, today: date) -> date | None:
     for match in WORDED_DATE.finditer(text):
         month = months.get(lemma(match.group(2)))
         if month:
-            return make_date(parse_year(match.group(3)), month, int(match.group(1)), today)
+            return make_date(
+                parse_year(match.group(3)), month, int(match.group(1)), today
+            )
     return None
 
 

@@ -39,7 +39,7 @@ class DeadlineAction(CaseAction):
             return self.resume_date(flow, message)
         named = self.read_case(flow, message)
         dated = self.read_start(flow, message)
-        # A message that names other slots is not a failed answer: the question comes again.
+        # A message naming other slots is not a failed answer: the question comes again.
         if not named and not dated:
             return self.retry(flow, asked)
         return self.next_step(flow)
@@ -56,13 +56,21 @@ class DeadlineAction(CaseAction):
         if not self.read_start(flow, message):
             flow.attempts += 1
             if flow.attempts >= 2:
-                return Step(text=text(self.store, "term_date_skipped"), understood=False)
+                return Step(
+                    text=text(self.store, "term_date_skipped"), understood=False
+                )
             unreadable = phrase(self.store, "term_date_unreadable")
-            return Step(text=unreadable.text, done=False, understood=False,
-                        suggestions=unreadable.suggestions)
+            return Step(
+                text=unreadable.text,
+                done=False,
+                understood=False,
+                suggestions=unreadable.suggestions,
+            )
         rule = self.match(flow).rule
         next_step = text(self.store, f"term_next_{flow.slots['stage']}")
-        return Step(text=compose(self.due_line(rule, flow.slots["start"]), [], next_step))
+        return Step(
+            text=compose(self.due_line(rule, flow.slots["start"]), [], next_step)
+        )
 
     def match(self, flow: Flow):
         rules = self.store.table("deadline_rules")
@@ -80,7 +88,9 @@ class DeadlineAction(CaseAction):
             return self.give_up(flow)
 
         rule, start = match.rule, flow.slots.get("start")
-        bullets = [text(self.store, f"{self.prefix}assumed_{slot}") for slot in match.assumed]
+        bullets = [
+            text(self.store, f"{self.prefix}assumed_{slot}") for slot in match.assumed
+        ]
         headline = text(self.store, rule["text_key"])
         next_step = text(self.store, f"term_next_{flow.slots['stage']}")
         if start is not None and filled(rule.get("amount_max")):
@@ -89,8 +99,11 @@ class DeadlineAction(CaseAction):
             # The rule is given; the date it falls on needs the client's own date.
             flow.asking = "start"
             ask = phrase(self.store, f"term_ask_start_{rule['counted_from']}")
-            return Step(text=compose(headline, bullets, ask.text), done=False,
-                        suggestions=ask.suggestions)
+            return Step(
+                text=compose(headline, bullets, ask.text),
+                done=False,
+                suggestions=ask.suggestions,
+            )
         return Step(text=compose(headline, bullets, next_step))
 
     def due_line(self, rule: dict, start: date) -> str:
@@ -99,9 +112,13 @@ class DeadlineAction(CaseAction):
         low = add_period(start, int(float(rule["amount_min"])), unit)
         high = add_period(start, int(float(rule["amount_max"])), unit)
         key = f"term_due_{rule['counted_from']}" if low == high else "term_due_range"
-        line = text(self.store, key, start=format_date(start), due=format_date(high),
-                    low=format_date(low))
+        line = text(
+            self.store,
+            key,
+            start=format_date(start),
+            due=format_date(high),
+            low=format_date(low),
+        )
         if unit == "working_days" and not calendar_confirmed(start, high):
             line += " " + text(self.store, "term_calendar_unconfirmed")
         return line
-

@@ -1,4 +1,4 @@
-"""The connection fee of a matched rule: a figure only where the data confirms the rate."""
+"""The connection fee of a matched rule: a figure only where the data confirms it."""
 
 from dataclasses import dataclass
 
@@ -17,13 +17,15 @@ class Quote:
 
 def confirmed_rate(rule: dict) -> float | None:
     """The rule's amount, only when the data marks it confirmed."""
-    if str(rule.get("confirmed", "")).lower() != "true" or not filled(rule.get("amount_rub")):
+    if str(rule.get("confirmed", "")).lower() != "true" or not filled(
+        rule.get("amount_rub")
+    ):
         return None
     return float(rule["amount_rub"])
 
 
 def billed_kw(slots: dict) -> float | None:
-    """kW the per-kW rate applies to: all of them, or only the added ones on an increase."""
+    """kW the per-kW rate applies to: all of them, or the added ones on an increase."""
     if not slots.get("increase"):
         return slots["kw"]
     held = slots.get("kw_existing")

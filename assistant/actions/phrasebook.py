@@ -1,4 +1,4 @@
-"""Texts of the flows from data/kb/flow_texts.csv: a body with {placeholders} and buttons."""
+"""Texts of the flows (data/kb/flow_texts.csv): a body with {placeholders}, buttons."""
 
 from dataclasses import dataclass
 
@@ -19,11 +19,15 @@ def phrase(store: KnowledgeStore, key: str, **values) -> Phrase:
     rows = store.table("flow_texts")
     found = rows[rows["key"] == key]
     if found.empty:
-        raise KeyError(f"flow text {key!r} is missing from data/kb/flow_texts.csv; "
-                       "add it and run: dvc repro build_kb")
+        raise KeyError(
+            f"flow text {key!r} is missing from data/kb/flow_texts.csv; "
+            "add it and run: dvc repro build_kb"
+        )
     row = found.iloc[0]
     buttons = row["suggestions"] if isinstance(row["suggestions"], str) else ""
-    suggestions = tuple(part.strip() for part in buttons.split(SUGGESTION_SEPARATOR) if part)
+    suggestions = tuple(
+        part.strip() for part in buttons.split(SUGGESTION_SEPARATOR) if part
+    )
     return Phrase(row["text"].format(**values), suggestions)
 
 

@@ -1,4 +1,4 @@
-"""Power, voltage and distance read from a client's words: «15квт», «15 kw», «0,4 кВ», «200 м».
+"""Power, voltage and distance in a client's words: «15квт», «15 kw», «0,4 кВ», «200 м».
 
 Number words («пятнадцать киловатт») are turned into digits first, so one set of
 patterns reads both.
@@ -20,7 +20,9 @@ KW_PATTERN = re.compile(NUMBER + r"\s*(" + KW_UNIT + ")")
 KV_PATTERN = re.compile(NUMBER + r"\s*" + KV_UNIT)
 VOLT_PATTERN = re.compile(NUMBER + r"\s*" + VOLT_UNIT)
 METRE_PATTERN = re.compile(NUMBER + r"\s*(" + METRE_UNIT + ")")
-FROM_TO_PATTERN = re.compile(r"\bс\s+" + NUMBER + r"\s*(?:квт|kw|кв)?\s*(?:до|на)\s+" + NUMBER)
+FROM_TO_PATTERN = re.compile(
+    r"\bс\s+" + NUMBER + r"\s*(?:квт|kw|кв)?\s*(?:до|на)\s+" + NUMBER
+)
 BARE_NUMBER = re.compile(r"^\D{0,20}?" + NUMBER + r"\D{0,20}$")
 CYRILLIC_WORD = re.compile(r"[а-яё]+")
 # Voltage classes of the grid, kV: a number with «кВ» among them is a voltage.
@@ -50,7 +52,7 @@ def spell_numbers(text: str) -> str:
         if value is None:
             continue
         previous = runs[-1] if runs else None
-        if previous and not text[previous[1]:match.start()].strip():
+        if previous and not text[previous[1] : match.start()].strip():
             previous[1] = match.end()
             previous[2].append(value)
         else:
@@ -86,7 +88,9 @@ def read_kw(text: str) -> float | None:
     prepared = prepare(text)
     for match in KW_PATTERN.finditer(prepared):
         value, unit = to_float(match.group(1)), match.group(2)
-        if not (unit.startswith("кв") and unit[2:3] != "т" and value in VOLTAGE_CLASSES):
+        if not (
+            unit.startswith("кв") and unit[2:3] != "т" and value in VOLTAGE_CLASSES
+        ):
             return value
     return None
 
@@ -119,7 +123,9 @@ def read_bare_voltage(text: str) -> float | None:
         return None
     if value in HOUSEHOLD_VOLTS:
         return LOW_VOLTAGE_KV
-    return (LOW_VOLTAGE_KV if value < 1 else value) if value in VOLTAGE_CLASSES else None
+    return (
+        (LOW_VOLTAGE_KV if value < 1 else value) if value in VOLTAGE_CLASSES else None
+    )
 
 
 def read_metres(text: str) -> float | None:

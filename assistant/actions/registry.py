@@ -24,7 +24,9 @@ def build_actions(store: KnowledgeStore, clock: Clock) -> dict[str, Action]:
         action = action_class(store, clock)
         for label in action_class.labels:
             if label in by_label:
-                raise ValueError(f"topic {label} has two actions: "
-                                 f"{by_label[label].name} and {action.name}")
+                raise ValueError(
+                    f"topic {label} has two actions: "
+                    f"{by_label[label].name} and {action.name}"
+                )
             by_label[label] = action
     return by_label

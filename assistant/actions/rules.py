@@ -19,7 +19,7 @@ CONDITION_SLOTS = ("kw", "applicant", "voltage_kv", "distance")
 # «500» is 300–500 m: near enough only in the countryside.
 DISTANCE_RANKS = {"15": 15, "300": 300, "500": 300, "far": 10**9}
 RURAL_ONLY = "500"
-# An unknown applicant is read as a person connecting a home, the most common case; other
+# An unknown applicant is read as a person connecting a home, the commonest case; other
 # unknown slots count as met. Either way the answer says what it assumed.
 ASSUMED_VALUES = {"applicant": "person"}
 
@@ -54,7 +54,7 @@ def find_rule(rules: pd.DataFrame, slots: dict) -> Match:
 
 
 def check_rule(rule: dict, slots: dict, assumed: list[str]) -> bool | str:
-    """True when every condition holds, False when one fails, a slot name when unknown."""
+    """True when all conditions hold, False when one fails, a slot name when unknown."""
     for slot in CONDITION_SLOTS:
         if not has_condition(rule, slot):
             continue
@@ -80,7 +80,9 @@ def has_condition(rule: dict, slot: str) -> bool:
         "voltage_kv": ("max_voltage_kv",),
         "distance": ("max_distance",),
     }[slot]
-    return any(filled(rule.get(column)) and rule.get(column) != ANY for column in columns)
+    return any(
+        filled(rule.get(column)) and rule.get(column) != ANY for column in columns
+    )
 
 
 def holds(rule: dict, slot: str, value) -> bool:
@@ -97,4 +99,8 @@ def holds(rule: dict, slot: str, value) -> bool:
 
 
 def filled(value) -> bool:
-    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value != ""
+    return (
+        value is not None
+        and not (isinstance(value, float) and pd.isna(value))
+        and value != ""
+    )

@@ -1,5 +1,5 @@
-"""Services: is there such a service, its price, its time and how to order it, found by a
-fuzzy search of the catalogue (data/kb/services.csv, service_synonyms.csv)."""
+"""Services: is there such a service, its price, its time and how to order it, found
+by a fuzzy search of the catalogue (data/kb/services.csv, service_synonyms.csv)."""
 
 from .base import Action, Flow, Step
 from .catalogue import best_targets, is_elsewhere, query_words, search_texts
@@ -13,8 +13,11 @@ ASPECTS = {
 }
 # Catalogue rows a client may be told exist; «L» rows are only offered as unconfirmed.
 ASSERTED = frozenset({"H", "M"})
-HEADLINES = {"cost": "svc_cost_headline", "time": "svc_time_headline",
-             "apply": "svc_apply_headline"}
+HEADLINES = {
+    "cost": "svc_cost_headline",
+    "time": "svc_time_headline",
+    "apply": "svc_apply_headline",
+}
 # Details after the headline, per aspect: what the catalogue says beyond the question.
 DETAILS = {
     "availability": ("svc_price", "svc_time"),
@@ -38,7 +41,9 @@ class ServiceAction(Action):
         query = query_words(message, self.store.table("slot_words"))
         services = {service.service_id: service for service in self.store.services()}
         offered = flow.slots.get("offered")
-        pairs = search_texts(list(services.values()), self.store.table("service_synonyms"))
+        pairs = search_texts(
+            list(services.values()), self.store.table("service_synonyms")
+        )
         if offered:
             pairs = [pair for pair in pairs if pair[0] in offered]
         found = best_targets(query, pairs)
@@ -49,8 +54,12 @@ class ServiceAction(Action):
             return self.unknown(first)
         if len(found) > 1:
             flow.slots["offered"] = [candidate.target for candidate in found]
-            names = tuple(services[c.target].name for c in found if c.target in services)
-            return Step(text=text(self.store, "svc_choose"), done=False, suggestions=names)
+            names = tuple(
+                services[c.target].name for c in found if c.target in services
+            )
+            return Step(
+                text=text(self.store, "svc_choose"), done=False, suggestions=names
+            )
         target = found[0].target
         if is_elsewhere(target):
             return Step(text=text(self.store, f"svc_{target}"))
@@ -64,18 +73,25 @@ class ServiceAction(Action):
     def unknown(self, first: bool) -> Step:
         body = text(self.store, "svc_unknown")
         # A later message that names nothing known may be a new question altogether.
-        return Step(text=compose(body, [], text(self.store, "svc_unknown_next_step")),
-                    understood=first)
+        return Step(
+            text=compose(body, [], text(self.store, "svc_unknown_next_step")),
+            understood=first,
+        )
 
     def describe(self, service, aspect: str) -> str:
-        values = {"name": service.name, "price": service.price,
-                  "duration": service.execution_time, "ordering": service.how_to_order}
+        values = {
+            "name": service.name,
+            "price": service.price,
+            "duration": service.execution_time,
+            "ordering": service.how_to_order,
+        }
         confirmed = service.confidence in ASSERTED
         if aspect in HEADLINES:
             headline = text(self.store, HEADLINES[aspect], **values)
         else:
-            headline = text(self.store, "svc_offered" if confirmed else "svc_unconfirmed",
-                            **values)
+            headline = text(
+                self.store, "svc_offered" if confirmed else "svc_unconfirmed", **values
+            )
         bullets = [service.description] if aspect == "availability" else []
         if confirmed:
             bullets += [text(self.store, key, **values) for key in DETAILS[aspect]]

@@ -30,14 +30,24 @@ class StaffAction(Action):
         if person:
             lines.append(self.describe(person))
         if lines:
-            return Step(text=compose(lines[0], lines[1:], text(self.store, "staff_next_step")))
+            return Step(
+                text=compose(lines[0], lines[1:], text(self.store, "staff_next_step"))
+            )
         if first:
             flow.asking = "position"
             question = phrase(self.store, "staff_ask")
-            return Step(text=question.text, done=False, suggestions=question.suggestions)
+            return Step(
+                text=question.text, done=False, suggestions=question.suggestions
+            )
         unknown = text(self.store, "staff_unknown")
-        return Step(text=compose(unknown, [text(self.store, "staff_private")],
-                                 text(self.store, "staff_next_step")), understood=False)
+        return Step(
+            text=compose(
+                unknown,
+                [text(self.store, "staff_private")],
+                text(self.store, "staff_next_step"),
+            ),
+            understood=False,
+        )
 
     def asks_private(self, message: str) -> bool:
         phrases = load_phrases(self.store.table("slot_words"))
@@ -63,7 +73,7 @@ class StaffAction(Action):
 
 
 def match_score(name: str, query: str) -> float:
-    """A position inside a longer question counts in full; a short query must fit whole."""
+    """A position inside a longer question counts in full; a short query must fit."""
     if len(name) <= len(query):
         return fuzz.partial_ratio(name, query)
     return fuzz.token_set_ratio(name, query)

@@ -46,8 +46,11 @@ def phrase_position(phrase: Phrase, words: list[str]) -> int | None:
     """Where the phrase first occurs in the message lemmas, or None."""
     size = len(phrase.parts)
     for start in range(len(words) - size + 1):
-        window = words[start:start + size]
-        if all(part_matches(part, word) for part, word in zip(phrase.parts, window)):
+        window = words[start : start + size]
+        if all(
+            part_matches(part, word)
+            for part, word in zip(phrase.parts, window, strict=True)
+        ):
             return start
     return None
 

@@ -25,7 +25,7 @@ def is_working_day(day: date) -> bool:
 
 
 def add_working_days(start: date, count: int) -> date:
-    """The day the count-th working day after start falls on; start itself is not counted."""
+    """The date of the count-th working day after start; start itself is not counted."""
     day, left = start, count
     while left > 0:
         day += timedelta(days=1)
@@ -41,7 +41,9 @@ def add_period(start: date, amount: int, unit: str) -> date:
         return start + timedelta(days=amount)
     if unit == "months":
         return start + relativedelta(months=amount)
-    raise ValueError(f"unknown term unit {unit!r}; expected working_days, days or months")
+    raise ValueError(
+        f"unknown term unit {unit!r}; expected working_days, days or months"
+    )
 
 
 def calendar_confirmed(start: date, end: date) -> bool:
