@@ -4,11 +4,11 @@
 from rapidfuzz import fuzz
 
 from .base import Action, Flow, Step
-from .catalogue import lemma_text
 from .phrasebook import compose, phrase, text
 from .vocabulary import find_values, load_phrases, message_lemmas
 
-MATCH_SCORE = 85
+# A word of a position matches a word of the question with a typo or two.
+WORD_SCORE = 85
 SYNONYM_SEPARATOR = "|"
 
 
@@ -54,15 +54,15 @@ class StaffAction(Action):
         return bool(find_values(phrases, "staff_private", message_lemmas(message)))
 
     def find(self, message: str) -> dict | None:
-        """The directory row whose position or synonym the message names best."""
-        query = lemma_text(message)
-        best, best_score = None, 0.0
+        """The directory row whose position or synonym the message names most fully."""
+        query = message_lemmas(message)
+        best, best_size = None, 0
         for row in self.store.table("staff").to_dict("records"):
-            names = [row["position"], *row["synonyms"].split(SYNONYM_SEPARATOR)]
-            score = max(match_score(lemma_text(name), query) for name in names)
-            if score > best_score:
-                best, best_score = row, score
-        return best if best_score >= MATCH_SCORE else None
+            for name in [row["position"], *row["synonyms"].split(SYNONYM_SEPARATOR)]:
+                words = message_lemmas(name)
+                if len(words) > best_size and covered(words, query):
+                    best, best_size = row, len(words)
+        return best
 
     def describe(self, row: dict) -> str:
         values = {"position": row["position"], "name": row["name"], "seen": row["seen"]}
@@ -72,8 +72,8 @@ class StaffAction(Action):
         return text(self.store, key, **values)
 
 
-def match_score(name: str, query: str) -> float:
-    """A position inside a longer question counts in full; a short query must fit."""
-    if len(name) <= len(query):
-        return fuzz.partial_ratio(name, query)
-    return fuzz.token_set_ratio(name, query)
+def covered(name: list[str], query: list[str]) -> bool:
+    """Every word of the name is in the question, give or take a typo."""
+    return all(
+        any(fuzz.ratio(word, asked) >= WORD_SCORE for asked in query) for word in name
+    )
