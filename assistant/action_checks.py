@@ -4,10 +4,8 @@ service synonyms and the staff directory (run by pipelines/build_kb.py)."""
 import great_expectations.expectations as gxe
 import pandas as pd
 
-SOURCE_KEYS = r"^S\d+(?:; S\d+)*$"
-DATE_FORMAT = "%Y-%m-%d"
-MARKDOWN_MARKS = r"[$*#_`]"
-SOURCE_SEPARATOR = ";"
+from .checks import DATE_FORMAT, SOURCE_KEYS, SOURCE_SEPARATOR, text_expectations
+
 ACTION_TEXT_SOURCES = {
     "flow_texts": "flow_texts.csv",
     "fee_rules": "fee_rules.csv",
@@ -68,13 +66,6 @@ def fact_expectations(id_column: str) -> list:
             column="checked_on", strftime_format=DATE_FORMAT
         ),
         gxe.ExpectColumnValuesToNotBeNull(column="checked_on"),
-    ]
-
-
-def client_text(column: str) -> list:
-    return [
-        gxe.ExpectColumnValuesToNotBeNull(column=column),
-        gxe.ExpectColumnValuesToNotMatchRegex(column=column, regex=MARKDOWN_MARKS),
     ]
 
 
@@ -139,7 +130,7 @@ def action_suites(frames: dict[str, pd.DataFrame], service_ids: list[str]) -> di
                     exact_match=True,
                 ),
                 *fact_expectations("key"),
-                *client_text("text"),
+                *text_expectations("text"),
                 gxe.ExpectColumnValuesToBeInSet(
                     column="confidence", value_set=["H", "M"]
                 ),
@@ -170,8 +161,8 @@ def action_suites(frames: dict[str, pd.DataFrame], service_ids: list[str]) -> di
         "staff": (
             [
                 *fact_expectations("staff_id"),
-                *client_text("position"),
-                *client_text("name"),
+                *text_expectations("position"),
+                *text_expectations("name"),
                 gxe.ExpectColumnValuesToBeInSet(
                     column="current", value_set=["true", "false"]
                 ),

@@ -13,7 +13,16 @@ import pandas as pd
 
 from assistant import settings
 from assistant.action_checks import ACTION_TEXT_SOURCES, action_suites, cited_keys
-from assistant.checks import dump_result, failed_expectations, load_result, run_suite
+from assistant.checks import (
+    DATE_FORMAT,
+    SOURCE_KEYS,
+    SOURCE_SEPARATOR,
+    dump_result,
+    failed_expectations,
+    load_result,
+    run_suite,
+    text_expectations,
+)
 from assistant.logs import setup_logging
 
 log = logging.getLogger("build_kb")
@@ -74,14 +83,6 @@ REQUIRED_MESSAGE_KEYS = [
     "flow_cancelled",
 ]
 MAX_ANSWER_LENGTH = 1200
-DATE_FORMAT = "%Y-%m-%d"
-SOURCE_KEYS = r"^S\d+(?:; S\d+)*$"
-SOURCE_SEPARATOR = ";"
-# Characters Streamlit's markdown would turn into maths, emphasis or headings.
-MARKDOWN_MARKS = r"[$*#_`]"
-# An unfinished answer carries this mark; spelt in two pieces so a search of the code for
-# real marks does not stop here.
-WORK_MARK = "TO" + "DO"
 
 
 class KbValidationError(Exception):
@@ -101,15 +102,6 @@ def read_text_source(path: Path) -> pd.DataFrame:
 
 def read_topics(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-def text_expectations(column: str) -> list:
-    """User-facing text: present, no work marks, nothing markdown would eat."""
-    return [
-        gxe.ExpectColumnValuesToNotBeNull(column=column),
-        gxe.ExpectColumnValuesToNotMatchRegex(column=column, regex=WORK_MARK),
-        gxe.ExpectColumnValuesToNotMatchRegex(column=column, regex=MARKDOWN_MARKS),
-    ]
 
 
 def answer_expectations(labels: list[str]) -> list:
@@ -190,14 +182,14 @@ def validate(
     output_dir: Path,
 ) -> None:
     """Run one suite per curated table; raise KbValidationError listing what failed."""
+    known_keys = list(frames["sources"]["source_key"])
     suites = {
         "answers": (answer_expectations(labels), "label"),
         "messages": (message_expectations(), "key"),
         "services": (service_expectations(), "service_id"),
         "sources": (sources_expectations(), "source_key"),
-        "citations": (citation_expectations(list(frames["sources"]["source_key"])), "label"),
+        "citations": (citation_expectations(known_keys), "label"),
     }
-    known_keys = list(frames["sources"]["source_key"])
     suites.update(action_suites(frames, list(frames["services"]["service_id"])))
     suites["action_citations"] = (citation_expectations(known_keys), "label")
     frames = {

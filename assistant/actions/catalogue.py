@@ -9,8 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 from rapidfuzz import fuzz
 
-from ..text import lemmas, normalize
-from .vocabulary import find_values, load_phrases
+from .vocabulary import find_values, load_phrases, message_lemmas
 
 MATCH_SCORE = 80
 # Two candidates this close are both offered as buttons instead of picking one.
@@ -25,7 +24,7 @@ class Candidate:
 
 
 def lemma_text(text: str) -> str:
-    return " ".join(lemmas(normalize(text)))
+    return " ".join(message_lemmas(text))
 
 
 def query_words(text: str, slot_words: pd.DataFrame) -> str:
@@ -35,7 +34,7 @@ def query_words(text: str, slot_words: pd.DataFrame) -> str:
         for phrase in load_phrases(slot_words)
         if phrase.slot == "service_filler"
     }
-    return " ".join(word for word in lemmas(normalize(text)) if word not in fillers)
+    return " ".join(word for word in message_lemmas(text) if word not in fillers)
 
 
 def search_texts(services: list, synonyms: pd.DataFrame) -> list[tuple[str, str]]:
