@@ -469,3 +469,14 @@ def test_an_unknown_position_is_said_honestly(manager, session):
     assert first.text == question(manager, "staff_ask")
     assert reply.text.startswith(question(manager, "staff_unknown"))
     assert reply.outcome == ANSWERED
+
+
+def test_a_branch_director_is_found_by_the_branch_name(manager, session):
+    reply = open_topic(
+        manager, session, "Кто директор северных электросетей?", "employees"
+    )
+
+    assert reply.text.startswith(
+        "Директор филиала «Северные электрические сети»: Игорь Чадов"
+    )
+    assert "Рюмин" not in reply.text
