@@ -1,4 +1,4 @@
-"""The knowledge-base build refuses action tables that would let a flow assert too much."""
+"""The knowledge-base build refuses action tables that let a flow assert too much."""
 
 import shutil
 

@@ -1,4 +1,4 @@
-"""`python -m assistant dialog` runs the multi-turn flows: questions, quick replies, dates."""
+"""`python -m assistant dialog` runs the flows: questions, quick replies, dates."""
 
 import json
 
