@@ -119,6 +119,8 @@ class KnowledgeStore:
             connection.close()
         self._answers, self._messages, self._services = answers, messages, services
         self._tables = tables
+        # Views built from the tables (actions/views.py) are rebuilt when this moves.
+        self.generation = getattr(self, "generation", 0) + 1
 
     def refresh_if_changed(self) -> bool:
         """Reload if the file was rebuilt; looks once per check_every seconds."""

@@ -6,6 +6,8 @@ import pandas as pd
 import pytest
 
 from assistant import settings
+from assistant.actions.phrasebook import text
+from assistant.store import KnowledgeStore
 from pipelines.build_kb import KbValidationError, build
 
 
@@ -35,3 +37,19 @@ def test_a_broken_action_table_stops_the_build(tmp_path, file, column, value, su
     with pytest.raises(KbValidationError, match=suite):
         build(sources, output, tmp_path / "validation")
     assert not output.exists()
+
+
+def test_a_rebuilt_store_serves_the_new_flow_texts(tmp_path):
+    sources = tmp_path / "kb"
+    shutil.copytree(settings.KB_SOURCE_DIR, sources)
+    path = tmp_path / "kb.duckdb"
+    build(sources, path, tmp_path / "validation")
+    store = KnowledgeStore(path, check_every=0)
+    before = text(store, "calc_retry")
+
+    edit(sources, "flow_texts.csv", 0, "text", "Ответ не разобран.")
+    build(sources, path, tmp_path / "validation")
+
+    assert store.refresh_if_changed()
+    assert before != "Ответ не разобран."
+    assert text(store, "calc_retry") == "Ответ не разобран."

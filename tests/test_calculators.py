@@ -2,10 +2,14 @@
 
 from datetime import date
 
-import pandas as pd
 import pytest
 
-from assistant.actions.catalogue import best_targets, query_words, search_texts
+from assistant.actions.catalogue import (
+    best_targets,
+    query_words,
+    search_pairs,
+    service_fillers,
+)
 from assistant.actions.dates import read_date
 from assistant.actions.fees import quote
 from assistant.actions.quantities import (
@@ -136,7 +140,8 @@ def test_months_are_added_to_the_calendar_date():
     assert add_period(date(2026, 3, 1), 12, "months") == date(2027, 3, 1)
 
 
-def rules_frame(rows: list[dict]) -> pd.DataFrame:
+def rule_rows(rows: list[dict]) -> list[dict]:
+    """Rule rows as the flows read them: every condition column, empty as None."""
     columns = [
         "rule_id",
         "applicant",
@@ -150,9 +155,7 @@ def rules_frame(rows: list[dict]) -> pd.DataFrame:
         "amount_rub",
         "confirmed",
     ]
-    return pd.DataFrame(
-        [{column: row.get(column) for column in columns} for row in rows]
-    )
+    return [{column: row.get(column) for column in columns} for row in rows]
 
 
 PREFERENTIAL = {
@@ -174,7 +177,7 @@ STANDARD = {
 
 
 def test_a_rule_asks_for_the_first_slot_it_needs():
-    rules = rules_frame([PREFERENTIAL, STANDARD])
+    rules = rule_rows([PREFERENTIAL, STANDARD])
 
     assert find_rule(rules, {}).missing == "kw"
     assert find_rule(rules, {"kw": 15.0}).missing == "applicant"
@@ -182,7 +185,7 @@ def test_a_rule_asks_for_the_first_slot_it_needs():
 
 
 def test_a_failed_condition_falls_through_without_asking_the_rest():
-    rules = rules_frame([PREFERENTIAL, STANDARD])
+    rules = rule_rows([PREFERENTIAL, STANDARD])
 
     match = find_rule(rules, {"kw": 100.0, "applicant": "person"})
 
@@ -190,7 +193,7 @@ def test_a_failed_condition_falls_through_without_asking_the_rest():
 
 
 def test_an_unknown_answer_is_assumed_and_reported():
-    rules = rules_frame([PREFERENTIAL, STANDARD])
+    rules = rule_rows([PREFERENTIAL, STANDARD])
     slots = {
         "kw": 10.0,
         "applicant": "person",
@@ -221,15 +224,15 @@ def test_an_increase_is_charged_for_the_added_kw_once_the_held_kw_is_known():
 
 
 def test_rules_in_force_follow_the_date():
-    rules = rules_frame(
+    rules = rule_rows(
         [
             {**PREFERENTIAL, "valid_to": "2022-06-30"},
             {**STANDARD, "valid_from": "2022-07-01"},
         ]
     )
 
-    assert list(in_force(rules, date(2022, 3, 1))["rule_id"]) == ["pref"]
-    assert list(in_force(rules, TODAY)["rule_id"]) == ["std"]
+    assert [rule["rule_id"] for rule in in_force(rules, date(2022, 3, 1))] == ["pref"]
+    assert [rule["rule_id"] for rule in in_force(rules, TODAY)] == ["std"]
 
 
 @pytest.mark.parametrize(
@@ -246,19 +249,15 @@ def test_rules_in_force_follow_the_date():
 def test_the_catalogue_is_searched_by_meaning_and_with_typos(
     knowledge_store, text, target
 ):
-    pairs = search_texts(
-        knowledge_store.services(), knowledge_store.table("service_synonyms")
-    )
-    query = query_words(text, knowledge_store.table("slot_words"))
+    pairs = search_pairs(knowledge_store)
+    query = query_words(text, service_fillers(knowledge_store))
 
     assert [candidate.target for candidate in best_targets(query, pairs)] == [target]
 
 
 @pytest.mark.parametrize("text", ["ремонт телевизоров", "есть ли у вас услуги", "🙂"])
 def test_nothing_is_found_for_an_unknown_or_empty_service(knowledge_store, text):
-    pairs = search_texts(
-        knowledge_store.services(), knowledge_store.table("service_synonyms")
-    )
-    query = query_words(text, knowledge_store.table("slot_words"))
+    pairs = search_pairs(knowledge_store)
+    query = query_words(text, service_fillers(knowledge_store))
 
     assert best_targets(query, pairs) == []

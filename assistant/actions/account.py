@@ -3,7 +3,7 @@ login, applications, payment, documents, readings), or a question with buttons."
 
 from .base import Action, Flow, Step
 from .phrasebook import phrase, text
-from .vocabulary import find_values, load_phrases, message_lemmas
+from .vocabulary import find_values, message_lemmas, slot_phrases
 
 # Two sub-answers at most: a message rarely asks more, and a chat bubble stays short.
 MAX_PARTS = 2
@@ -14,7 +14,7 @@ class PersonalAccountAction(Action):
     labels = frozenset({"personal_account"})
 
     def topics(self, message: str) -> list[str]:
-        phrases = load_phrases(self.store.table("slot_words"))
+        phrases = slot_phrases(self.store)
         return find_values(phrases, "account_topic", message_lemmas(message))[
             :MAX_PARTS
         ]

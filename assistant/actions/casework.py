@@ -20,7 +20,7 @@ from .quantities import (
     read_voltage,
 )
 from .rules import UNKNOWN
-from .vocabulary import find_values, first_value, load_phrases, message_lemmas
+from .vocabulary import find_values, first_value, message_lemmas, slot_phrases
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class CaseAction(Action):
     prefix = ""
 
     def phrases(self):
-        return load_phrases(self.store.table("slot_words"))
+        return slot_phrases(self.store)
 
     def read_case(self, flow: Flow, text: str) -> set[str]:
         """Put every slot the message names into flow.slots; returns the slots it named.

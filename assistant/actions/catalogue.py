@@ -6,10 +6,11 @@ first, so «есть ли у вас электролаборатория» is co
 
 from dataclasses import dataclass
 
-import pandas as pd
 from rapidfuzz import fuzz
 
-from .vocabulary import find_values, load_phrases, message_lemmas
+from ..store import KnowledgeStore
+from .views import rows, view
+from .vocabulary import message_lemmas, slot_phrases
 
 MATCH_SCORE = 80
 # Two candidates this close are both offered as buttons instead of picking one.
@@ -27,24 +28,35 @@ def lemma_text(text: str) -> str:
     return " ".join(message_lemmas(text))
 
 
-def query_words(text: str, slot_words: pd.DataFrame) -> str:
+def query_words(text: str, fillers: set[str]) -> str:
     """The lemmas of the message that can name a service."""
-    fillers = {
-        phrase.parts[0]
-        for phrase in load_phrases(slot_words)
-        if phrase.slot == "service_filler"
-    }
     return " ".join(word for word in message_lemmas(text) if word not in fillers)
 
 
-def search_texts(services: list, synonyms: pd.DataFrame) -> list[tuple[str, str]]:
+def build_fillers(store: KnowledgeStore) -> set[str]:
+    phrases = slot_phrases(store)
+    return {phrase.parts[0] for phrase in phrases if phrase.slot == "service_filler"}
+
+
+def service_fillers(store: KnowledgeStore) -> set[str]:
+    """Words every question about a service shares, kept per load of the store."""
+    return view(store, "service_fillers", build_fillers)
+
+
+def search_texts(services: list, synonyms: list[dict]) -> list[tuple[str, str]]:
     """(target, lemma text) pairs to compare a query with."""
     pairs = [(service.service_id, lemma_text(service.name)) for service in services]
-    pairs += [
-        (row["target"], lemma_text(row["phrase"]))
-        for row in synonyms.to_dict("records")
-    ]
+    pairs += [(row["target"], lemma_text(row["phrase"])) for row in synonyms]
     return pairs
+
+
+def build_search_pairs(store: KnowledgeStore) -> list[tuple[str, str]]:
+    return search_texts(store.services(), rows(store, "service_synonyms"))
+
+
+def search_pairs(store: KnowledgeStore) -> list[tuple[str, str]]:
+    """The catalogue's names and synonyms as lemmas, kept per load of the store."""
+    return view(store, "service_search", build_search_pairs)
 
 
 def score(query: str, candidate: str) -> float:
@@ -74,13 +86,3 @@ def best_targets(query: str, pairs: list[tuple[str, str]]) -> list[Candidate]:
 
 def is_elsewhere(target: str) -> bool:
     return target.startswith(ELSEWHERE_PREFIX)
-
-
-__all__ = [
-    "Candidate",
-    "best_targets",
-    "find_values",
-    "is_elsewhere",
-    "query_words",
-    "search_texts",
-]

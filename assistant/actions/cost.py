@@ -6,6 +6,7 @@ from .casework import CaseAction
 from .fees import quote
 from .phrasebook import compose, format_kw, format_rubles, text
 from .rules import find_rule, in_force
+from .views import rows
 
 PERMANENT, TEMPORARY = "permanent", "temporary"
 
@@ -38,10 +39,13 @@ class CostAction(CaseAction):
         if early:
             return early
 
-        rules = self.store.table("fee_rules")
-        rules = in_force(
-            rules[rules["connection"] == flow.slots["connection"]], self.clock().date()
-        )
+        connection = flow.slots["connection"]
+        rules = [
+            rule
+            for rule in rows(self.store, "fee_rules")
+            if rule["connection"] == connection
+        ]
+        rules = in_force(rules, self.clock().date())
         match = find_rule(rules, flow.slots)
         if match.missing:
             return self.ask(flow, match.missing)

@@ -8,6 +8,7 @@ from .casework import CaseAction
 from .dates import format_date, read_date
 from .phrasebook import compose, phrase, text
 from .rules import filled, find_rule
+from .views import rows
 from .workdays import add_period, calendar_confirmed
 
 # Which rows of the table answer each topic.
@@ -73,8 +74,13 @@ class DeadlineAction(CaseAction):
         )
 
     def match(self, flow: Flow):
-        rules = self.store.table("deadline_rules")
-        return find_rule(rules[rules["stage"] == flow.slots["stage"]], flow.slots)
+        stage = flow.slots["stage"]
+        rules = [
+            rule
+            for rule in rows(self.store, "deadline_rules")
+            if rule["stage"] == stage
+        ]
+        return find_rule(rules, flow.slots)
 
     def next_step(self, flow: Flow) -> Step:
         early = self.settled(flow)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from ..store import KnowledgeStore
+from .views import rows, view
 
 SUGGESTION_SEPARATOR = "|"
 BULLET = "• "
@@ -16,19 +17,24 @@ class Phrase:
 
 def phrase(store: KnowledgeStore, key: str, **values) -> Phrase:
     """One row of flow_texts, its placeholders filled in."""
-    rows = store.table("flow_texts")
-    found = rows[rows["key"] == key]
-    if found.empty:
+    texts = view(store, "flow_texts", index_texts)
+    if key not in texts:
         raise KeyError(
             f"flow text {key!r} is missing from data/kb/flow_texts.csv; "
             "add it and run: dvc repro build_kb"
         )
-    row = found.iloc[0]
-    buttons = row["suggestions"] if isinstance(row["suggestions"], str) else ""
-    suggestions = tuple(
-        part.strip() for part in buttons.split(SUGGESTION_SEPARATOR) if part
-    )
-    return Phrase(row["text"].format(**values), suggestions)
+    found = texts[key]
+    return Phrase(found.text.format(**values), found.suggestions)
+
+
+def index_texts(store: KnowledgeStore) -> dict[str, Phrase]:
+    """Texts by key, placeholders still open, quick replies split."""
+    index = {}
+    for row in rows(store, "flow_texts"):
+        buttons = (row["suggestions"] or "").split(SUGGESTION_SEPARATOR)
+        suggestions = tuple(part.strip() for part in buttons if part.strip())
+        index[row["key"]] = Phrase(row["text"], suggestions)
+    return index
 
 
 def text(store: KnowledgeStore, key: str, **values) -> str:

@@ -31,19 +31,25 @@ class Match:
     assumed: tuple[str, ...] = field(default_factory=tuple)
 
 
-def in_force(rules: pd.DataFrame, today: date) -> pd.DataFrame:
+def in_force(rules: list[dict], today: date) -> list[dict]:
     """Rows valid on today's date; empty valid_from / valid_to mean open-ended."""
-    moment = pd.Timestamp(today)
-    starts = pd.to_datetime(rules["valid_from"])
-    ends = pd.to_datetime(rules["valid_to"])
-    started = starts.isna() | (starts <= moment)
-    not_ended = ends.isna() | (ends >= moment)
-    return rules[started & not_ended]
+    return [
+        rule
+        for rule in rules
+        if (
+            not filled(rule.get("valid_from")) or parse_day(rule["valid_from"]) <= today
+        )
+        and (not filled(rule.get("valid_to")) or parse_day(rule["valid_to"]) >= today)
+    ]
 
 
-def find_rule(rules: pd.DataFrame, slots: dict) -> Match:
+def parse_day(value: str) -> date:
+    return date.fromisoformat(str(value)[:10])
+
+
+def find_rule(rules: list[dict], slots: dict) -> Match:
     """The first matching row, or the slot that must be asked before deciding."""
-    for rule in rules.to_dict("records"):
+    for rule in rules:
         assumed: list[str] = []
         outcome = check_rule(rule, slots, assumed)
         if outcome is True:

@@ -2,7 +2,13 @@
 by a fuzzy search of the catalogue (data/kb/services.csv, service_synonyms.csv)."""
 
 from .base import Action, Flow, Step
-from .catalogue import best_targets, is_elsewhere, query_words, search_texts
+from .catalogue import (
+    best_targets,
+    is_elsewhere,
+    query_words,
+    search_pairs,
+    service_fillers,
+)
 from .phrasebook import compose, phrase, text
 
 ASPECTS = {
@@ -38,12 +44,10 @@ class ServiceAction(Action):
         return self.find(flow, text, first=False)
 
     def find(self, flow: Flow, message: str, first: bool) -> Step:
-        query = query_words(message, self.store.table("slot_words"))
+        query = query_words(message, service_fillers(self.store))
         services = {service.service_id: service for service in self.store.services()}
         offered = flow.slots.get("offered")
-        pairs = search_texts(
-            list(services.values()), self.store.table("service_synonyms")
-        )
+        pairs = search_pairs(self.store)
         if offered:
             pairs = [pair for pair in pairs if pair[0] in offered]
         found = best_targets(query, pairs)

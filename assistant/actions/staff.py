@@ -5,7 +5,8 @@ from rapidfuzz import fuzz
 
 from .base import Action, Flow, Step
 from .phrasebook import compose, phrase, text
-from .vocabulary import find_values, load_phrases, message_lemmas
+from .views import rows, view
+from .vocabulary import find_values, message_lemmas, slot_phrases
 
 # A word of a position matches a word of the question with a typo or two.
 WORD_SCORE = 85
@@ -50,16 +51,15 @@ class StaffAction(Action):
         )
 
     def asks_private(self, message: str) -> bool:
-        phrases = load_phrases(self.store.table("slot_words"))
+        phrases = slot_phrases(self.store)
         return bool(find_values(phrases, "staff_private", message_lemmas(message)))
 
     def find(self, message: str) -> dict | None:
         """The directory row whose position or synonym the message names most fully."""
         query = message_lemmas(message)
         best, best_size = None, 0
-        for row in self.store.table("staff").to_dict("records"):
-            for name in [row["position"], *row["synonyms"].split(SYNONYM_SEPARATOR)]:
-                words = message_lemmas(name)
+        for row, names in view(self.store, "staff_names", staff_names):
+            for words in names:
                 if len(words) > best_size and covered(words, query):
                     best, best_size = row, len(words)
         return best
@@ -70,6 +70,15 @@ class StaffAction(Action):
             return text(self.store, "staff_found_undated", **values)
         key = "staff_found" if row["current"] == "true" else "staff_found_former"
         return text(self.store, key, **values)
+
+
+def staff_names(store) -> list[tuple[dict, list[list[str]]]]:
+    """Each directory row with the lemmas of its position and synonyms."""
+    named = []
+    for row in rows(store, "staff"):
+        names = [row["position"], *row["synonyms"].split(SYNONYM_SEPARATOR)]
+        named.append((row, [message_lemmas(name) for name in names]))
+    return named
 
 
 def covered(name: list[str], query: list[str]) -> bool:

@@ -6,10 +6,11 @@ word it starts («многодет*»). Long single words also match with a typo
 
 from dataclasses import dataclass
 
-import pandas as pd
 from rapidfuzz import fuzz
 
+from ..store import KnowledgeStore
 from ..text import lemmas, normalize
+from .views import rows, view
 
 PREFIX_MARK = "*"
 TYPO_SCORE = 88
@@ -23,11 +24,19 @@ class Phrase:
     parts: tuple[str, ...]
 
 
-def load_phrases(words: pd.DataFrame) -> list[Phrase]:
+def load_phrases(words: list[dict]) -> list[Phrase]:
     return [
-        Phrase(row["slot"], row["value"], tuple(row["phrase"].split()))
-        for row in words.to_dict("records")
+        Phrase(row["slot"], row["value"], tuple(row["phrase"].split())) for row in words
     ]
+
+
+def build_slot_phrases(store: KnowledgeStore) -> list[Phrase]:
+    return load_phrases(rows(store, "slot_words"))
+
+
+def slot_phrases(store: KnowledgeStore) -> list[Phrase]:
+    """Every slot phrase of data/kb/slot_words.csv, kept per load of the store."""
+    return view(store, "slot_phrases", build_slot_phrases)
 
 
 def message_lemmas(text: str) -> list[str]:
@@ -44,12 +53,13 @@ def part_matches(part: str, word: str) -> bool:
 
 def phrase_position(phrase: Phrase, words: list[str]) -> int | None:
     """Where the phrase first occurs in the message lemmas, or None."""
-    size = len(phrase.parts)
-    for start in range(len(words) - size + 1):
-        window = words[start : start + size]
+    first, rest = phrase.parts[0], phrase.parts[1:]
+    for start in range(len(words) - len(rest)):
+        if not part_matches(first, words[start]):
+            continue
+        following = words[start + 1 : start + 1 + len(rest)]
         if all(
-            part_matches(part, word)
-            for part, word in zip(phrase.parts, window, strict=True)
+            part_matches(part, word) for part, word in zip(rest, following, strict=True)
         ):
             return start
     return None
