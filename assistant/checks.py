@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import great_expectations as gx
+import great_expectations.expectations as gxe
 import pandas as pd
 from great_expectations.data_context.types.base import (
     DataContextConfig,
@@ -18,6 +19,15 @@ log = logging.getLogger(__name__)
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
 DOCS_SITE = "local_site"
+# Curated fact rows: dates as 2026-12-03, sources as keys of data/kb/sources.csv.
+DATE_FORMAT = "%Y-%m-%d"
+SOURCE_KEYS = r"^S\d+(?:; S\d+)*$"
+SOURCE_SEPARATOR = ";"
+# Characters Streamlit's markdown would turn into maths, emphasis or headings.
+MARKDOWN_MARKS = r"[$*#_`]"
+# An unfinished answer carries this mark; spelt in two pieces so that a search of the
+# code for real marks does not stop here.
+WORK_MARK = "TO" + "DO"
 SHOWN_EXAMPLES = 5
 # Expectations whose unexpected values are whole client texts: logged by row id only.
 FREE_TEXT_CHECKS = ("regex", "like_pattern", "value_lengths")
@@ -160,3 +170,12 @@ def _examples(item: dict, id_column: str | None) -> str:
     if any(marker in item["expectation_config"]["type"] for marker in FREE_TEXT_CHECKS):
         return f"in rows {ids}"
     return f"e.g. {values} in rows {ids}"
+
+
+def text_expectations(column: str) -> list:
+    """User-facing text: present, no work marks, nothing markdown would eat."""
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(column=column),
+        gxe.ExpectColumnValuesToNotMatchRegex(column=column, regex=WORK_MARK),
+        gxe.ExpectColumnValuesToNotMatchRegex(column=column, regex=MARKDOWN_MARKS),
+    ]

@@ -53,6 +53,9 @@ class Session:
     flow: Flow | None = None
     # Flow.notes of each action, by action name.
     notes: dict[str, dict] = field(default_factory=dict)
+    # The client's words behind the open clarification: the chosen topic's action reads
+    # them («15 кВт») as if the message had been classified at once.
+    clarified_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,8 @@ class DialogManager:
         if chosen == AMBIGUOUS:
             return self._ask_again(session, masked)
         if chosen:
-            reply = self._answer(session, chosen, 1.0, masked, [(chosen, 1.0)])
+            reply = self._answer(session, chosen, 1.0, masked, [(chosen, 1.0)],
+                                 session.clarified_text)
         elif triggered:
             reply = self._answer(session, triggered, 1.0, masked, [(triggered, 1.0)],
                                  checked.text)
@@ -156,7 +160,8 @@ class DialogManager:
         session.turns += 1
         session.choices = []
         title = self.topics[label].title if label in self.topics else label
-        return self._answer(session, label, 1.0, title, [(label, 1.0)])
+        return self._answer(session, label, 1.0, title, [(label, 1.0)],
+                            session.clarified_text)
 
     def _predict(self, session: Session, masked: str) -> Prediction:
         context = session.history[-CONTEXT_TURNS:]
@@ -173,7 +178,9 @@ class DialogManager:
             return self._answer(session, prediction.label, prediction.confidence, masked,
                                 prediction.top, text)
         if prediction.confidence >= thresholds.clarify:
-            return self._clarify(session, prediction, masked)
+            reply = self._clarify(session, prediction, masked)
+            session.clarified_text = text if reply.outcome == CLARIFIED else ""
+            return reply
         return self._fallback(session, prediction, masked)
 
     def _answer(self, session, label, confidence, masked, top, text: str = "") -> Reply:
@@ -182,6 +189,7 @@ class DialogManager:
         if topic.service not in NO_SERVICE:
             session.service = topic.service
         session.choices = []
+        session.clarified_text = ""
         session.flow = None
         action = self.actions.get(label)
         if action is None:

@@ -30,6 +30,12 @@ REQUIRED_TABLES = frozenset(
         "application_statuses",
         "consultation_topics",
         "kb_meta",
+        "flow_texts",
+        "fee_rules",
+        "deadline_rules",
+        "slot_words",
+        "service_synonyms",
+        "staff",
     }
 )
 SOURCE_SEPARATOR = ";"
@@ -41,6 +47,12 @@ ACTION_TABLES = (
     "applications",
     "application_statuses",
     "consultation_topics",
+    "flow_texts",
+    "fee_rules",
+    "deadline_rules",
+    "slot_words",
+    "service_synonyms",
+    "staff",
 )
 # How often a running app looks for a rebuilt file: one stat() per interval.
 REFRESH_SECONDS = 5.0
@@ -111,6 +123,8 @@ class KnowledgeStore:
             connection.close()
         self._answers, self._messages, self._services = answers, messages, services
         self._tables = tables
+        # Views built from the tables (actions/views.py) are rebuilt when this moves.
+        self.generation = getattr(self, "generation", 0) + 1
 
     def refresh_if_changed(self) -> bool:
         """Reload if the file was rebuilt; looks once per check_every seconds."""

@@ -12,7 +12,17 @@ import great_expectations.expectations as gxe
 import pandas as pd
 
 from assistant import settings
-from assistant.checks import dump_result, failed_expectations, load_result, run_suite
+from assistant.action_checks import ACTION_TEXT_SOURCES, action_suites, cited_keys
+from assistant.checks import (
+    DATE_FORMAT,
+    SOURCE_KEYS,
+    SOURCE_SEPARATOR,
+    dump_result,
+    failed_expectations,
+    load_result,
+    run_suite,
+    text_expectations,
+)
 from assistant.logs import setup_logging
 
 log = logging.getLogger("build_kb")
@@ -27,6 +37,7 @@ TEXT_SOURCES = {
     "sources": "sources.csv",
     "application_statuses": "application_statuses.csv",
     "consultation_topics": "consultation_topics.csv",
+    **ACTION_TEXT_SOURCES,
 }
 # Texts of the actions (outages, statuses, offices, booking), kept apart from the dialog
 # manager's own messages; both land in the one messages table.
@@ -92,14 +103,6 @@ REQUIRED_MESSAGE_KEYS = [
 STATUS_COLUMNS = ["kinds", "status", "next_step", "working_days", "max_power_kw", "sources"]
 CONSULTATION_TOPIC_COLUMNS = ["topic", "title"]
 MAX_ANSWER_LENGTH = 1200
-DATE_FORMAT = "%Y-%m-%d"
-SOURCE_KEYS = r"^S\d+(?:; S\d+)*$"
-SOURCE_SEPARATOR = ";"
-# Characters Streamlit's markdown would turn into maths, emphasis or headings.
-MARKDOWN_MARKS = r"[$*#_`]"
-# An unfinished answer carries this mark; spelt in two pieces so a search of the code for
-# real marks does not stop here.
-WORK_MARK = "TO" + "DO"
 
 
 class KbValidationError(Exception):
@@ -126,15 +129,6 @@ def read_messages(sources_dir: Path) -> pd.DataFrame:
 
 def read_topics(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-def text_expectations(column: str) -> list:
-    """User-facing text: present, no work marks, nothing markdown would eat."""
-    return [
-        gxe.ExpectColumnValuesToNotBeNull(column=column),
-        gxe.ExpectColumnValuesToNotMatchRegex(column=column, regex=WORK_MARK),
-        gxe.ExpectColumnValuesToNotMatchRegex(column=column, regex=MARKDOWN_MARKS),
-    ]
 
 
 def answer_expectations(labels: list[str]) -> list:
@@ -239,6 +233,7 @@ def validate(
     output_dir: Path,
 ) -> None:
     """Run one suite per curated table; raise KbValidationError listing what failed."""
+    known_keys = list(frames["sources"]["source_key"])
     suites = {
         "answers": (answer_expectations(labels), "label"),
         "messages": (message_expectations(), "key"),
@@ -246,9 +241,15 @@ def validate(
         "sources": (sources_expectations(), "source_key"),
         "application_statuses": (status_expectations(), "status"),
         "consultation_topics": (consultation_topic_expectations(), "topic"),
-        "citations": (citation_expectations(list(frames["sources"]["source_key"])), "label"),
+        "citations": (citation_expectations(known_keys), "label"),
     }
-    frames = {**frames, "citations": source_reference_frame(frames["answers"])}
+    suites.update(action_suites(frames, list(frames["services"]["service_id"])))
+    suites["action_citations"] = (citation_expectations(known_keys), "label")
+    frames = {
+        **frames,
+        "citations": source_reference_frame(frames["answers"]),
+        "action_citations": cited_keys(frames),
+    }
     summary, failed = {}, []
     for name, (expectations, id_column) in suites.items():
         result_path = output_dir / f"{name}.json"

@@ -23,3 +23,20 @@ def classifier(dialog_manager):
 def knowledge_store(dialog_manager):
     # Named apart from test_store.py's `store`, which is built from data/kb in tmp.
     return dialog_manager.store
+
+
+@pytest.fixture(scope="session")
+def opening_text(dialog_manager):
+    """What a topic says first to a message: its action's first step, or its answer.
+
+    A chosen clarification starts the topic with the client's own words, so a topic
+    with an action (cost, deadlines) opens with its question, not the stored answer."""
+    from assistant.actions import Flow
+
+    def first_reply(label: str, text: str) -> str:
+        action = dialog_manager.actions.get(label)
+        if action is None:
+            return dialog_manager.store.answer(label).text
+        return action.start(Flow(action=action.name, label=label), text).text
+
+    return first_reply

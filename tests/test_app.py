@@ -105,7 +105,7 @@ def test_a_follow_up_stays_on_the_service_of_the_session(app, chat_log_path, fol
 
 @pytest.mark.parametrize("unclear", UNCLEAR)
 def test_an_unclear_message_offers_buttons_and_a_press_answers(
-    app, store, chat_log_path, unclear
+    app, opening_text, chat_log_path, unclear
 ):
     send(app, unclear)
     assert app.button, "the model no longer asks about this message"
@@ -115,9 +115,10 @@ def test_an_unclear_message_offers_buttons_and_a_press_answers(
 
     chosen_turn = logged_turns(chat_log_path)[-1]
     assert bubbles(app)[-2] == ("user", titles[0])
-    assert bubbles(app)[-1][1] == store.answer(chosen_turn["label"]).text
+    assert bubbles(app)[-1][1] == opening_text(chosen_turn["label"], unclear)
     assert chosen_turn["outcome"] == "answered"
-    assert not app.button
+    # The topic may ask its own question with quick replies; the choice buttons are gone.
+    assert not [button for button in app.button if button.label in titles]
 
 
 def test_html_markdown_and_maths_from_the_client_are_shown_literally(app):

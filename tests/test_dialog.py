@@ -97,26 +97,24 @@ def test_a_clarification_offers_two_numbered_client_topics(clarifying_manager, s
         assert f"{number}. {choice.title}" in reply.text
 
 
-def test_choosing_a_choice_answers_its_topic(
-    clarifying_manager, knowledge_store, session
-):
+def test_choosing_a_choice_answers_its_topic(clarifying_manager, opening_text, session):
     second = clarifying_manager.reply(session, AMBIGUOUS).choices[1]
     reply = clarifying_manager.choose(session, second.label)
 
     assert (reply.label, reply.outcome) == (second.label, ANSWERED)
-    assert reply.text == knowledge_store.answer(second.label).text
+    assert reply.text == opening_text(second.label, AMBIGUOUS)
     assert session.choices == []
 
 
 @pytest.mark.parametrize("typed", ["1", " 1. ", "1)"])
 def test_typing_one_after_a_clarification_picks_the_first_choice(
-    clarifying_manager, knowledge_store, session, typed
+    clarifying_manager, opening_text, session, typed
 ):
     first = clarifying_manager.reply(session, AMBIGUOUS).choices[0]
     reply = clarifying_manager.reply(session, typed)
 
     assert (reply.label, reply.outcome) == (first.label, ANSWERED)
-    assert reply.text == knowledge_store.answer(first.label).text
+    assert reply.text == opening_text(first.label, AMBIGUOUS)
 
 
 def test_a_typed_word_that_fits_both_choices_asks_again(

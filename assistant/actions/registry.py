@@ -1,13 +1,23 @@
 """Which actions the dialog manager runs; one line per action class."""
 
 from ..store import KnowledgeStore
+from .account import PersonalAccountAction
 from .application_status import ApplicationStatusAction
 from .appointment import AppointmentAction
 from .base import Action, Clock
+from .cost import CostAction
+from .deadlines import DeadlineAction
 from .offices import OfficeAction
 from .outages import OutageAction
+from .services import ServiceAction
+from .staff import StaffAction
 
 ACTION_CLASSES: tuple[type[Action], ...] = (
+    CostAction,
+    DeadlineAction,
+    ServiceAction,
+    PersonalAccountAction,
+    StaffAction,
     OutageAction,
     ApplicationStatusAction,
     OfficeAction,
@@ -22,7 +32,9 @@ def build_actions(store: KnowledgeStore, clock: Clock) -> dict[str, Action]:
         action = action_class(store, clock)
         for label in action_class.labels:
             if label in by_label:
-                raise ValueError(f"topic {label} has two actions: "
-                                 f"{by_label[label].name} and {action.name}")
+                raise ValueError(
+                    f"topic {label} has two actions: "
+                    f"{by_label[label].name} and {action.name}"
+                )
             by_label[label] = action
     return by_label

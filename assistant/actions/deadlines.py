@@ -1,0 +1,130 @@
+"""Review and implementation deadlines (data/kb/deadline_rules.csv), and the date a term
+ends on, counted by the production calendar from the date the client names."""
+
+from datetime import date
+
+from .base import Flow, Step
+from .casework import CaseAction
+from .dates import format_date, read_date
+from .phrasebook import compose, phrase, text
+from .rules import filled, find_rule
+from .views import rows
+from .workdays import add_period, calendar_confirmed
+
+# Which rows of the table answer each topic.
+STAGES = {
+    "tp_primary_review_time": "offer",
+    "capacity_increase_review_time": "offer",
+    "temporary_review_time": "temporary",
+    "tp_implementation_deadlines": "implementation",
+    "docs_restoration_review_time": "docs",
+}
+# A term counted from a date this far back or ahead is a typo, not an application.
+MAX_YEARS_APART = 5
+
+
+class DeadlineAction(CaseAction):
+    name = "deadlines"
+    labels = frozenset(STAGES)
+    prefix = "term_"
+
+    def start(self, flow: Flow, message: str) -> Step:
+        flow.slots["stage"] = STAGES[flow.label]
+        self.read_case(flow, message)
+        self.read_start(flow, message)
+        return self.next_step(flow)
+
+    def resume(self, flow: Flow, message: str) -> Step:
+        asked = flow.asking
+        if asked == "start":
+            return self.resume_date(flow, message)
+        named = self.read_case(flow, message)
+        dated = self.read_start(flow, message)
+        # A message naming other slots is not a failed answer: the question comes again.
+        if not named and not dated:
+            return self.retry(flow, asked)
+        return self.next_step(flow)
+
+    def read_start(self, flow: Flow, message: str) -> bool:
+        found = read_date(message, self.clock().date())
+        if found is None or abs(found.year - self.clock().year) > MAX_YEARS_APART:
+            return False
+        flow.slots["start"] = found
+        return True
+
+    def resume_date(self, flow: Flow, message: str) -> Step:
+        """The optional date after the rule was given: the due date, or a polite end."""
+        if not self.read_start(flow, message):
+            flow.attempts += 1
+            if flow.attempts >= 2:
+                return Step(
+                    text=text(self.store, "term_date_skipped"), understood=False
+                )
+            unreadable = phrase(self.store, "term_date_unreadable")
+            return Step(
+                text=unreadable.text,
+                done=False,
+                understood=False,
+                suggestions=unreadable.suggestions,
+            )
+        rule = self.match(flow).rule
+        next_step = text(self.store, f"term_next_{flow.slots['stage']}")
+        return Step(
+            text=compose(self.due_line(rule, flow.slots["start"]), [], next_step)
+        )
+
+    def match(self, flow: Flow):
+        stage = flow.slots["stage"]
+        rules = [
+            rule
+            for rule in rows(self.store, "deadline_rules")
+            if rule["stage"] == stage
+        ]
+        return find_rule(rules, flow.slots)
+
+    def next_step(self, flow: Flow) -> Step:
+        early = self.settled(flow)
+        if early:
+            return early
+
+        match = self.match(flow)
+        if match.missing:
+            return self.ask(flow, match.missing)
+        if match.rule is None:
+            return self.give_up(flow)
+
+        rule, start = match.rule, flow.slots.get("start")
+        bullets = [
+            text(self.store, f"{self.prefix}assumed_{slot}") for slot in match.assumed
+        ]
+        headline = text(self.store, rule["text_key"])
+        next_step = text(self.store, f"term_next_{flow.slots['stage']}")
+        if start is not None and filled(rule.get("amount_max")):
+            headline = f"{self.due_line(rule, start)}\n{headline}"
+        elif filled(rule.get("amount_max")):
+            # The rule is given; the date it falls on needs the client's own date.
+            flow.asking = "start"
+            ask = phrase(self.store, f"term_ask_start_{rule['counted_from']}")
+            return Step(
+                text=compose(headline, bullets, ask.text),
+                done=False,
+                suggestions=ask.suggestions,
+            )
+        return Step(text=compose(headline, bullets, next_step))
+
+    def due_line(self, rule: dict, start: date) -> str:
+        """«Срок истекает 24.11.2026» for one term, or both ends of a range."""
+        unit = rule["unit"]
+        low = add_period(start, int(float(rule["amount_min"])), unit)
+        high = add_period(start, int(float(rule["amount_max"])), unit)
+        key = f"term_due_{rule['counted_from']}" if low == high else "term_due_range"
+        line = text(
+            self.store,
+            key,
+            start=format_date(start),
+            due=format_date(high),
+            low=format_date(low),
+        )
+        if unit == "working_days" and not calendar_confirmed(start, high):
+            line += " " + text(self.store, "term_calendar_unconfirmed")
+        return line

@@ -1,0 +1,482 @@
+"""Flows that compute from rule tables: scripted dialogs through the dialog manager.
+
+"Now" is pinned to 03.12.2026 12:00 Moscow time, so due dates are fixed; the model and
+the knowledge store are the real ones.
+"""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from assistant.actions import Flow
+from assistant.actions.account import PersonalAccountAction
+from assistant.actions.phrasebook import phrase
+from assistant.dialog import ANSWERED, CLARIFIED, DialogManager
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+NOW = datetime(2026, 12, 3, 12, 0, tzinfo=MOSCOW)
+# A sum of money in a reply: «45 000 ₽», «550 ₽», «1000 руб».
+RUBLES = re.compile(r"\d[\d\s]*\s?(?:₽|руб)")
+
+
+def manager_at(dialog_manager, moment: datetime) -> DialogManager:
+    return DialogManager(
+        dialog_manager.classifier, dialog_manager.store, clock=lambda: moment
+    )
+
+
+@pytest.fixture
+def manager(dialog_manager):
+    return manager_at(dialog_manager, NOW)
+
+
+@pytest.fixture
+def session(manager):
+    return manager.new_session()
+
+
+def say(manager, session, text: str):
+    return manager.reply(session, text)
+
+
+def open_topic(manager, session, text: str, label: str):
+    """Send the opening message; when the model asks which topic, press the expected."""
+    reply = manager.reply(session, text)
+    if reply.outcome == CLARIFIED and label in [
+        choice.label for choice in reply.choices
+    ]:
+        reply = manager.choose(session, label)
+    assert reply.label == label, f"{text!r} went to {reply.label}"
+    return reply
+
+
+def press(manager, session, label: str):
+    """The client pressed a topic's button: the flow starts with no words to read."""
+    return manager.choose(session, label)
+
+
+def question(manager, key: str) -> str:
+    return phrase(manager.store, key).text
+
+
+# Cost
+
+
+def test_a_cost_question_reads_power_and_applicant_from_the_first_message(
+    manager, session
+):
+    first = open_topic(
+        manager,
+        session,
+        "Сколько стоит подключить 15 кВт дом в СНТ?",
+        "tp_primary_cost",
+    )
+
+    assert first.text == question(manager, "cost_ask_voltage_kv")
+    assert first.suggestions == ["До 0,4 кВ (220/380 В)", "6–10 кВ", "Не знаю"]
+
+    second = say(manager, session, "До 0,4 кВ (220/380 В)")
+    assert second.text == question(manager, "cost_ask_distance")
+
+    answer = say(manager, session, "Да, рядом")
+    assert "льготный расчёт" in answer.text
+    assert "15 кВт" in answer.text
+    assert "lk.rossetimr.ru" in answer.text
+    assert session.flow is None
+
+
+def test_an_unconfirmed_rate_gives_no_invented_figure(manager, session):
+    open_topic(
+        manager,
+        session,
+        "Сколько стоит подключить 15 кВт дом в СНТ?",
+        "tp_primary_cost",
+    )
+    say(manager, session, "0,4 кВ")
+    answer = say(manager, session, "да")
+
+    assert RUBLES.search(answer.text) is None
+    assert "подтвердить не можем" in answer.text
+    assert "решении регулятора" in answer.text
+
+
+def test_power_is_asked_when_missing_with_quick_replies(manager, session):
+    first = press(manager, session, "tp_primary_cost")
+
+    assert first.text == question(manager, "cost_ask_kw")
+    assert first.suggestions == ["15 кВт", "50 кВт", "150 кВт"]
+    assert session.flow.asking == "kw"
+
+
+@pytest.mark.parametrize("nonsense", ["-5 кВт", "0 квт", "9999999 кВт"])
+def test_a_nonsense_power_is_asked_again(manager, session, nonsense):
+    press(manager, session, "tp_primary_cost")
+    reply = say(manager, session, nonsense)
+
+    assert reply.text.startswith(question(manager, "calc_bad_kw"))
+    assert session.flow.asking == "kw"
+    assert "kw" not in session.flow.slots
+
+
+def test_two_unreadable_answers_end_with_the_general_answer(manager, session):
+    press(manager, session, "tp_primary_cost")
+    first = say(manager, session, "много")
+    second = say(manager, session, "ну много")
+
+    assert first.text.startswith(question(manager, "calc_retry"))
+    assert second.text == manager.store.answer("tp_primary_cost").text
+    assert session.flow is None
+
+
+def test_an_answer_that_names_another_slot_is_not_a_failure(manager, session):
+    press(manager, session, "tp_primary_cost")
+    reply = say(manager, session, "ИП")
+
+    assert reply.text == question(manager, "cost_ask_kw")
+    assert session.flow.slots["applicant"] == "entrepreneur"
+    assert session.flow.attempts == 0
+
+
+def test_a_business_on_a_higher_voltage_gets_the_standardised_rule(manager, session):
+    press(manager, session, "tp_primary_cost")
+    say(manager, session, "100 кВт")
+    say(manager, session, "Юрлицо")
+    answer = say(manager, session, "6–10 кВ")
+
+    assert answer.text.startswith("Для вашего случая льготный расчёт не применяется")
+    assert RUBLES.search(answer.text) is None
+    assert session.flow is None
+
+
+def test_the_old_rule_gives_its_figure_when_it_was_in_force(dialog_manager):
+    manager = manager_at(dialog_manager, datetime(2022, 3, 1, 12, 0, tzinfo=MOSCOW))
+    session = manager.new_session()
+    open_topic(
+        manager,
+        session,
+        "Сколько стоит подключить 15 кВт дом в СНТ?",
+        "tp_primary_cost",
+    )
+    say(manager, session, "0,4 кВ")
+    answer = say(manager, session, "да")
+
+    assert answer.text.startswith("Плата за подключение — 550 ₽ с НДС")
+
+
+def test_not_knowing_the_voltage_is_assumed_and_said(manager, session):
+    open_topic(
+        manager,
+        session,
+        "Сколько стоит подключить 15 кВт дом в СНТ?",
+        "tp_primary_cost",
+    )
+    say(manager, session, "Не знаю")
+    answer = say(manager, session, "Да, рядом")
+
+    assert question(manager, "cost_assumed_voltage_kv") in answer.text
+
+
+def test_an_increase_counts_the_total_power_at_the_point(manager, session):
+    open_topic(
+        manager,
+        session,
+        "Какова стоимость увеличения мощности с 5 до 15 кВт?",
+        "capacity_increase_cost",
+    )
+    say(manager, session, "Физлицо")
+    say(manager, session, "380 В")
+    answer = say(manager, session, "200 м")
+
+    assert question(manager, "fee_increase_total") in answer.text
+    assert "15 кВт" in answer.text
+
+
+def test_a_temporary_connection_is_answered_at_once_without_a_figure(manager, session):
+    reply = open_topic(
+        manager, session, "Сколько стоит временное подключение?", "temporary_cost"
+    )
+
+    assert reply.text.startswith("Временное подключение оплачивают")
+    assert RUBLES.search(reply.text) is None
+    assert session.flow is None
+
+
+def test_cancel_ends_the_questions(manager, session):
+    press(manager, session, "tp_primary_cost")
+    reply = say(manager, session, "отмена")
+
+    assert reply.text == manager.store.message("flow_cancelled")
+    assert session.flow is None
+
+
+@pytest.mark.parametrize(
+    "bad", ["", "😀🙏", "<script>alert(1)</script>", "а" * 5000, "ghbdtn", "15 kw"]
+)
+def test_bad_input_inside_a_flow_gets_a_polite_reply(manager, session, bad):
+    press(manager, session, "tp_primary_cost")
+    reply = say(manager, session, bad)
+
+    assert reply.text.strip()
+
+
+# Deadlines
+
+
+def test_the_review_deadline_falls_on_a_date_counted_in_working_days(manager, session):
+    first = open_topic(
+        manager,
+        session,
+        "Сколько рассматривают заявку на подключение?",
+        "tp_primary_review_time",
+    )
+    assert first.text == question(manager, "term_ask_kw")
+
+    rule = say(manager, session, "15 кВт")
+    assert "10 рабочих дней" in rule.text
+    assert rule.suggestions == ["Сегодня", "Вчера"]
+
+    due = say(manager, session, "подал 10 ноября")
+    assert due.text.startswith("Заявка подана 10.11.2026")
+    assert "не позднее 24.11.2026" in due.text
+    assert session.flow is None
+
+
+def test_a_date_across_the_new_year_holidays_skips_them(manager, session):
+    open_topic(
+        manager,
+        session,
+        "Сколько рассматривают заявку на подключение?",
+        "tp_primary_review_time",
+    )
+    say(manager, session, "До 15 кВт")
+    due = say(manager, session, "25.12.2026")
+
+    assert "не позднее 19.01.2027" in due.text
+
+
+def test_implementation_deadline_of_thirty_working_days(manager, session):
+    open_topic(
+        manager,
+        session,
+        "Какой срок выполнения мероприятий по техприсоединению?",
+        "tp_implementation_deadlines",
+    )
+    say(manager, session, "физлицо, 15 квт")
+    say(manager, session, "0,4")
+    rule = say(manager, session, "До 15 м")
+    due = say(manager, session, "10.11.2026")
+
+    assert "30 рабочих дней" in rule.text
+    assert "не позднее 22.12.2026" in due.text
+
+
+def test_a_large_business_gets_the_one_year_term_without_small_questions(
+    manager, session
+):
+    open_topic(
+        manager,
+        session,
+        "Какой срок выполнения мероприятий по техприсоединению?",
+        "tp_implementation_deadlines",
+    )
+    rule = say(manager, session, "юрлицо 500 кВт")
+    due = say(manager, session, "01.03.2026")
+
+    assert rule.text.startswith("Срок работ — до 1 года")
+    assert "не позднее 01.03.2027" in due.text
+
+
+def test_an_impossible_date_is_asked_again_and_a_second_one_is_let_go(manager, session):
+    open_topic(
+        manager,
+        session,
+        "Сколько рассматривают заявку на подключение?",
+        "tp_primary_review_time",
+    )
+    say(manager, session, "15 кВт")
+    again = say(manager, session, "31.02.2026")
+    after = say(manager, session, "30.02")
+
+    assert again.text == question(manager, "term_date_unreadable")
+    assert session.flow is None
+    assert after.text.strip()
+
+
+def test_a_date_outside_the_checked_calendar_is_called_preliminary(manager, session):
+    open_topic(
+        manager,
+        session,
+        "Сколько ждать восстановления документов?",
+        "docs_restoration_review_time",
+    )
+    due = say(manager, session, "10.11.2028")
+
+    assert question(manager, "term_calendar_unconfirmed") in due.text
+
+
+def test_documents_restoration_counts_from_today(manager, session):
+    first = open_topic(
+        manager,
+        session,
+        "Сколько ждать восстановления документов?",
+        "docs_restoration_review_time",
+    )
+    due = say(manager, session, "сегодня")
+
+    assert "7 рабочих дней" in first.text
+    assert due.text.startswith(
+        "Документы сданы 03.12.2026: ориентир готовности — 14.12.2026"
+    )
+
+
+def test_a_date_in_the_opening_message_is_used_at_once(manager, session):
+    reply = open_topic(
+        manager,
+        session,
+        "Подал заявку на 15 кВт 10.11.2026, когда рассмотрят?",
+        "tp_primary_review_time",
+    )
+
+    assert "не позднее 24.11.2026" in reply.text
+    assert session.flow is None
+
+
+# Services
+
+
+def test_an_existing_service_is_found_but_unconfirmed_terms_are_not_asserted(
+    manager, session
+):
+    reply = open_topic(
+        manager, session, "Есть ли у вас электролаборатория?", "services_availability"
+    )
+
+    assert "Испытания и измерения электролаборатории" in reply.text
+    assert "подтвердить не можем" in reply.text
+    assert not reply.text.startswith("Да")
+
+
+def test_a_service_question_without_a_service_asks_which_one(manager, session):
+    press(manager, session, "services_cost")
+    reply = say(manager, session, "продление ТУ")
+
+    assert reply.text.startswith("Стоимость услуги «Продление срока действия")
+    assert "бесплатно" in reply.text
+
+
+def test_an_unknown_service_is_said_honestly_with_the_next_step(manager, session):
+    reply = open_topic(
+        manager,
+        session,
+        "Есть ли у вас услуга ремонта телевизоров?",
+        "services_availability",
+    )
+
+    assert reply.text.startswith(question(manager, "svc_unknown"))
+    assert "8 800 220-0-220" in reply.text
+
+
+def test_two_close_services_are_offered_as_buttons(manager, session):
+    press(manager, session, "services_execution_time")
+    choice = say(manager, session, "счётчик")
+    answer = say(manager, session, choice.suggestions[0])
+
+    assert len(choice.suggestions) == 2
+    assert answer.text.startswith(f"Срок услуги «{choice.suggestions[0]}»")
+
+
+def test_what_another_company_does_is_sent_there(manager, session):
+    press(manager, session, "services_availability")
+    reply = say(manager, session, "газ подключаете?")
+
+    assert reply.text == question(manager, "svc_elsewhere_utilities")
+
+
+# Personal account
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("как войти, забыл пароль", "pa_login"),
+        ("как зарегистрироваться в кабинете", "pa_register"),
+        ("где в кабинете статус заявки", "pa_track"),
+        ("как оплатить счёт в личном кабинете", "pa_pay"),
+        ("не могу загрузить документы", "pa_upload"),
+        ("где показания счетчика в кабинете", "pa_readings"),
+        ("как подать заявку через кабинет", "pa_apply"),
+    ],
+)
+def test_the_account_answer_is_chosen_by_the_message(knowledge_store, text, key):
+    action = PersonalAccountAction(knowledge_store, lambda: NOW)
+    step = action.start(Flow(action="personal_account", label="personal_account"), text)
+
+    assert step.text == phrase(knowledge_store, key).text
+
+
+def test_a_vague_account_question_asks_with_buttons(manager, session):
+    first = open_topic(manager, session, "личный кабинет", "personal_account")
+    answer = say(manager, session, first.suggestions[3])
+
+    assert first.text == question(manager, "pa_ask")
+    assert answer.text == question(manager, "pa_pay")
+
+
+def test_a_login_question_gets_the_login_answer(manager, session):
+    reply = open_topic(
+        manager, session, "Как войти в личный кабинет, забыл пароль", "personal_account"
+    )
+
+    assert reply.text == question(manager, "pa_login")
+
+
+# Staff
+
+
+def test_the_director_is_named_with_the_date_of_the_fact(manager, session):
+    reply = open_topic(manager, session, "Кто генеральный директор?", "employees")
+
+    assert reply.text.startswith(
+        "Генеральный директор ПАО «Россети Московский регион» — "
+        "Александр Пятигор (по данным на май 2024)"
+    )
+
+
+def test_a_phone_of_an_employee_is_not_given(manager, session):
+    reply = open_topic(
+        manager, session, "Дайте телефон генерального директора", "employees"
+    )
+
+    assert reply.text.startswith(question(manager, "staff_private"))
+    assert "Пятигор" in reply.text
+
+
+def test_an_older_fact_is_not_stated_as_current(manager, session):
+    press(manager, session, "employees")
+    reply = say(manager, session, "кто руководит светлой линией")
+
+    assert "Татьяна Некрасова" in reply.text
+    assert "2014" in reply.text
+    assert "подтвердить не можем" in reply.text
+
+
+def test_an_unknown_position_is_said_honestly(manager, session):
+    first = press(manager, session, "employees")
+    reply = say(manager, session, "главный бухгалтер")
+
+    assert first.text == question(manager, "staff_ask")
+    assert reply.text.startswith(question(manager, "staff_unknown"))
+    assert reply.outcome == ANSWERED
+
+
+def test_a_branch_director_is_found_by_the_branch_name(manager, session):
+    reply = open_topic(
+        manager, session, "Кто директор северных электросетей?", "employees"
+    )
+
+    assert reply.text.startswith(
+        "Директор филиала «Северные электрические сети»: Игорь Чадов"
+    )
+    assert "Рюмин" not in reply.text
