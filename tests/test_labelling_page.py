@@ -87,7 +87,7 @@ def test_labelled_messages_show_their_label_on_request(page, labels_db):
     page.checkbox(key="show_labelled").check().run()
 
     table = page.dataframe[1].value.set_index("masked_text")
-    assert table.loc[NOT_UNDERSTOOD, "labelled"] == "spam"
+    assert table.loc[NOT_UNDERSTOOD, "labelled"] == "спам"
     assert table["labelled"].isna().sum() == len(UNRESOLVED) - 1
 
 
@@ -121,6 +121,8 @@ def test_a_cluster_can_be_a_new_topic_or_spam(page, labels_db):
 
     saved = LabelStore(labels_db).frame()
     assert set(saved["label"]) == {"new topic: поверка счётчика"}
+    recent = page.dataframe[-1].value
+    assert recent["label"].tolist() == ["новая тема: поверка счётчика"] * len(METER)
 
 
 def test_the_channel_filter_narrows_the_messages(page):

@@ -44,6 +44,15 @@ def topic_title(label: str) -> str:
     return topics[label].title if label in topics else label
 
 
+def label_title(label: str) -> str:
+    """A stored label as analysts read it: a topic's title, «спам» or «новая тема: …»."""
+    if label == SPAM:
+        return "спам"
+    if label.startswith(NEW_TOPIC_PREFIX):
+        return "новая тема:" + label[len(NEW_TOPIC_PREFIX) :]
+    return topic_title(label)
+
+
 def distinct_texts(turns: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     """One row per masked text, newest first, with the analyst's label if it has one."""
     texts = turns[turns["masked_text"].str.strip() != ""]
@@ -55,7 +64,7 @@ def distinct_texts(turns: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
         confidence=("confidence", "min"),
         reasons=("reasons", "first"),
     )
-    given = labels.set_index("text")["label"].map(topic_title)
+    given = labels.set_index("text")["label"].map(label_title)
     return texts.assign(labelled=texts["masked_text"].map(given))
 
 
@@ -116,7 +125,7 @@ def cluster_title(summary: pd.DataFrame, cluster: str) -> str:
         (name for name in row[["topic_title", "topic"]] if pd.notna(name) and name),
         "тема не ясна",
     )
-    return f"реплик: {row['size']} · {topic} · «{row['typical'][0][:60]}»"
+    return f"реплик: {int(row['size'])} · {topic} · «{row['typical'][0][:60]}»"
 
 
 def label_cluster(store, analyst, snapshot, turn_filter, texts) -> None:
@@ -196,7 +205,7 @@ def show_recent_labels(labels: pd.DataFrame) -> None:
         st.info("Меток пока нет.")
         return
     recent = labels.sort_values("labelled_at", ascending=False).head(RECENT_LABELS)
-    recent = recent.assign(label=recent["label"].map(topic_title))
+    recent = recent.assign(label=recent["label"].map(label_title))
     st.dataframe(recent, hide_index=True, column_config=LABEL_COLUMNS)
 
 
