@@ -45,7 +45,7 @@ def topic_title(label: str) -> str:
 
 
 def label_title(label: str) -> str:
-    """A stored label as analysts read it: a topic's title, «спам» or «новая тема: …»."""
+    """A stored label as analysts read it: a topic title, «спам» or «новая тема: …»."""
     if label == SPAM:
         return "спам"
     if label.startswith(NEW_TOPIC_PREFIX):

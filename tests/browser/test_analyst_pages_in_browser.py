@@ -135,5 +135,6 @@ def test_an_analyst_labels_a_group_of_messages_as_spam(page, analyst_server):
     page.get_by_role("button", name="Разметить всю группу").click()
 
     expect(page.get_by_text("Сохранено меток: 1.")).to_be_visible()
-    expect(page.get_by_text("Неразмеченных сообщений в выбранном срезе нет.")).to_be_visible()
+    nothing_left = page.get_by_text("Неразмеченных сообщений в выбранном срезе нет.")
+    expect(nothing_left).to_be_visible()
     snap(page, "labelling-saved")
