@@ -199,6 +199,15 @@ def label_single(store, analyst, texts: pd.DataFrame) -> None:
     )
 
 
+def read_labels(store: LabelStore) -> pd.DataFrame:
+    try:
+        return store.frame()
+    except AssistantError as error:
+        log.error("labels not read: %s", error)
+        st.error("Файл разметки занят. Обновите страницу через минуту.")
+        st.stop()
+
+
 def show_recent_labels(labels: pd.DataFrame) -> None:
     st.subheader("Последние метки")
     if labels.empty:
@@ -217,12 +226,12 @@ store = LabelStore()
 
 st.title("Разметка")
 st.caption(
-    f"Аналитик: {analyst}. Метки уходят в обучение модели при следующей сборке. "
+    f"Аналитик: {analyst}. Метки тем уходят в обучение модели при следующей сборке. "
     "Сообщения показаны только маскированными."
 )
 show_notice()
 
-labels = store.frame()
+labels = read_labels(store)
 texts = distinct_texts(unresolved_turns(snapshot, turn_filter), labels)
 total, labelled = st.columns(2)
 total.metric("Разных нерешённых текстов", len(texts))
