@@ -32,6 +32,18 @@ ANALYST_PAGES = [
         icon=":material/analytics:",
         url_path="quality",
     ),
+    st.Page(
+        "views/labelling.py",
+        title="Разметка",
+        icon=":material/label:",
+        url_path="labelling",
+    ),
+    st.Page(
+        "views/provenance.py",
+        title="Источники фактов",
+        icon=":material/fact_check:",
+        url_path="provenance",
+    ),
 ]
 LOGIN_PAGE = st.Page(
     "views/login.py",

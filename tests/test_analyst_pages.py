@@ -5,21 +5,35 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assistant import settings
-from assistant.accounts import ACCOUNTS_ENV, AnalystAccounts
+from assistant.accounts import AnalystAccounts
 from assistant.analytics.snapshot import HISTORY_ENV
-from assistant.chatlog import CHATLOG_ENV, ChatLog
-from tests.analytics_data import turn, write_turns
+from assistant.chatlog import ChatLog
+from tests.analyst_app import (
+    APP_DIR,
+    PASSWORD,
+    TIMEOUT,
+    log_in,
+    logged_in_app,
+    open_app,
+    open_page,
+    prepare_analyst_env,
+)
+from tests.analytics_data import turn
 
-APP_DIR = settings.ROOT / "app"
-APP = APP_DIR / "main.py"
-ANALYST_PAGES = ["views/coverage.py", "views/unresolved.py", "views/quality.py"]
+ANALYST_PAGES = [
+    "views/coverage.py",
+    "views/unresolved.py",
+    "views/quality.py",
+    "views/labelling.py",
+    "views/provenance.py",
+]
 TITLES = {
     "views/coverage.py": "Покрытие тем",
     "views/unresolved.py": "Нерешённые вопросы",
     "views/quality.py": "Качество модели",
+    "views/labelling.py": "Разметка",
+    "views/provenance.py": "Источники фактов",
 }
-TIMEOUT = 120
-NAME, PASSWORD = "anna", "пароль аналитика 2026"
 # Live turns of the tests: two mobile fallbacks, an lk answer followed by a request for
 # an operator, a utp answer.
 LIVE_TURNS = [
@@ -63,37 +77,12 @@ LIVE_TURNS = [
 @pytest.fixture
 def analyst_env(tmp_path, monkeypatch):
     """An analyst account, a live log with LIVE_TURNS and the built export replay."""
-    accounts = tmp_path / "analysts.json"
-    AnalystAccounts(accounts).add(NAME, PASSWORD)
-    chatlog = tmp_path / "live"
-    write_turns(chatlog, LIVE_TURNS)
-    monkeypatch.setenv(ACCOUNTS_ENV, str(accounts))
-    monkeypatch.setenv(CHATLOG_ENV, str(chatlog))
-    return chatlog
-
-
-def open_app() -> AppTest:
-    return AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
-
-
-def log_in(app: AppTest, name: str = NAME, password: str = PASSWORD) -> AppTest:
-    app.switch_page("views/login.py").run()
-    app.text_input(key="login_name").set_value(name)
-    app.text_input(key="login_password").set_value(password)
-    return app.button[0].click().run()
+    return prepare_analyst_env(tmp_path, monkeypatch, LIVE_TURNS)
 
 
 @pytest.fixture
 def analyst_app(analyst_env) -> AppTest:
-    app = log_in(open_app())
-    assert app.session_state["analyst"] == NAME
-    return app
-
-
-def open_page(app: AppTest, page: str) -> AppTest:
-    app.switch_page(page).run()
-    assert not app.exception, app.exception
-    return app
+    return logged_in_app()
 
 
 def test_the_chat_needs_no_login(analyst_env):

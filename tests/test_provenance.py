@@ -4,15 +4,14 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from assistant import settings
 from assistant.errors import StoreMissingError
 from assistant.provenance import has_hedge, list_facts, older_than, unhedged_figures
 from pipelines.build_kb import build
+from tests.analyst_app import logged_in_app, open_page, prepare_analyst_env
 
-PAGE = settings.ROOT / "app" / "pages" / "provenance.py"
-TIMEOUT = 60
+PAGE = "views/provenance.py"
 TODAY = date(2026, 12, 3)
 # Columns that say where a fact comes from, not what a client is told.
 NOT_CLIENT_TEXT = {"label", "service_id", "sources", "source", "checked_on", "confidence"}
@@ -120,10 +119,13 @@ def test_an_unconfirmed_fact_states_no_figure_as_certain(name, row):
     assert [bare for text in texts for bare in unhedged_figures(text)] == []
 
 
-def test_the_page_lists_every_fact_and_filters_by_age(facts):
-    page = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT).run()
+@pytest.fixture
+def page(tmp_path, monkeypatch):
+    prepare_analyst_env(tmp_path, monkeypatch, [])
+    return open_page(logged_in_app(), PAGE)
 
-    assert not page.exception
+
+def test_the_page_lists_every_fact_and_filters_by_age(facts, page):
     assert page.title[0].value == "Источники фактов"
     assert len(page.dataframe[0].value) == len(facts)
     assert page.dataframe[0].value.columns[0] == "Проверено"
@@ -133,8 +135,7 @@ def test_the_page_lists_every_fact_and_filters_by_age(facts):
     assert page.info[0].value == "Таких фактов нет."
 
 
-def test_the_page_shows_only_unconfirmed_facts_on_request(facts):
-    page = AppTest.from_file(str(PAGE), default_timeout=TIMEOUT).run()
+def test_the_page_shows_only_unconfirmed_facts_on_request(facts, page):
     page.checkbox(key="unconfirmed_only").check().run()
 
     shown = page.dataframe[0].value

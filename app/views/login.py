@@ -16,6 +16,10 @@ if analysis.current_analyst():
     st.page_link(
         "views/quality.py", label="Качество модели", icon=":material/analytics:"
     )
+    st.page_link("views/labelling.py", label="Разметка", icon=":material/label:")
+    st.page_link(
+        "views/provenance.py", label="Источники фактов", icon=":material/fact_check:"
+    )
     st.stop()
 
 with st.form("login"):

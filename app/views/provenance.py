@@ -2,8 +2,8 @@
 
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
+import analysis
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +13,6 @@ from assistant.provenance import list_facts, older_than
 
 log = logging.getLogger(__name__)
 
-MOSCOW = ZoneInfo("Europe/Moscow")
 COLUMNS = {"checked_on": "Проверено", "age_days": "Дней назад", "status": "Статус",
            "table": "Таблица", "fact_id": "Код", "fact": "Факт",
            "source_titles": "Источники", "source_keys": "Ключи источников",
@@ -22,7 +21,7 @@ NOT_BUILT = "Хранилище знаний не собрано. Соберит
 
 
 def load_facts() -> pd.DataFrame:
-    today = datetime.now(MOSCOW).date()
+    today = datetime.now(analysis.MOSCOW).date()
     try:
         return list_facts(settings.KB_DB, today)
     except AssistantError as error:
@@ -52,6 +51,7 @@ def show_summary(facts: pd.DataFrame, shown: pd.DataFrame) -> None:
 
 
 def main() -> None:
+    analysis.require_analyst()
     st.title("Источники фактов")
     st.caption("Каждый факт ответа клиенту — с источником и датой проверки; "
                "сначала те, что проверялись давно, и неподтверждённые.")

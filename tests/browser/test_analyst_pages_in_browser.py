@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from assistant import settings
 from assistant.accounts import ACCOUNTS_ENV, AnalystAccounts
 from bench.load import CHAT_INPUT, AppServer
 from tests.analytics_data import turn, write_turns
@@ -19,6 +20,8 @@ PAGES = {
     "Покрытие тем": "coverage",
     "Нерешённые вопросы": "unresolved",
     "Качество модели": "quality",
+    "Разметка": "labelling",
+    "Источники фактов": "provenance",
 }
 LIVE_TURNS = [
     turn(
@@ -43,16 +46,21 @@ def analyst_server(tmp_path_factory):
     AnalystAccounts(accounts).add(NAME, PASSWORD)
     write_turns(folder / "chatlog", LIVE_TURNS)
     server = AppServer(folder / "chatlog", folder / "streamlit.log")
-    previous = os.environ.get(ACCOUNTS_ENV)
+    environment = {
+        ACCOUNTS_ENV: str(accounts),
+        settings.LABELS_DB_ENV: str(folder / "labels.duckdb"),
+    }
+    previous = {name: os.environ.get(name) for name in environment}
     # The child process takes its environment at start.
-    os.environ[ACCOUNTS_ENV] = str(accounts)
+    os.environ.update(environment)
     try:
         server.start()
     finally:
-        if previous is None:
-            os.environ.pop(ACCOUNTS_ENV)
-        else:
-            os.environ[ACCOUNTS_ENV] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name)
+            else:
+                os.environ[name] = value
     yield server
     server.stop()
 
@@ -116,3 +124,17 @@ def test_an_analyst_page_address_without_login_shows_the_chat(page, analyst_serv
     expect(page.locator(CHAT_INPUT)).to_be_editable()
     expect(page.get_by_role("heading", name="Нерешённые вопросы")).to_have_count(0)
     snap(page, "no-login")
+
+
+def test_an_analyst_labels_a_group_of_messages_as_spam(page, analyst_server):
+    log_in(page, analyst_server.url)
+    page.get_by_role("link", name="Разметка").first.click()
+    expect(page.get_by_text("Группа похожих сообщений")).to_be_visible()
+
+    page.get_by_label("Спам").first.check(force=True)
+    page.get_by_role("button", name="Разметить всю группу").click()
+
+    expect(page.get_by_text("Сохранено меток: 1.")).to_be_visible()
+    nothing_left = page.get_by_text("Неразмеченных сообщений в выбранном срезе нет.")
+    expect(nothing_left).to_be_visible()
+    snap(page, "labelling-saved")
