@@ -87,7 +87,10 @@ def source_titles(connection) -> dict[str, str]:
 def table_facts(connection, table: str, columns: tuple[str, str, str],
                 titles: dict[str, str]) -> pd.DataFrame:
     id_column, text_column, source_column = columns
-    frame = connection.table(table).df()
+    # Empty cells: pandas' string columns keep them as NaN even through astype(str).
+    frame = connection.table(table).df().astype(object).fillna("")
+    # A row with no checked-on date states nothing to review (a question, a button).
+    frame = frame[frame[CHECKED_ON].astype(str).str.strip() != ""]
     keys = frame[source_column].map(parse_sources)
     confidence = (frame[CONFIDENCE] if CONFIDENCE in frame else pd.Series("", frame.index))
     row_texts = frame.drop(columns=[source_column, CHECKED_ON]).astype(str).agg(" ".join, axis=1)
@@ -133,5 +136,5 @@ def list_facts(store_path: Path = settings.KB_DB, today: date | None = None) -> 
 
 
 def older_than(facts: pd.DataFrame, days: int) -> pd.DataFrame:
-    """Facts last checked more than `days` days ago."""
-    return facts[facts["age_days"] > days].reset_index(drop=True)
+    """Facts last checked `days` or more days ago; 0 keeps them all."""
+    return facts[facts["age_days"] >= days].reset_index(drop=True)

@@ -23,7 +23,7 @@ TEMPORARY = "Нужно временное подключение для стр�
 # first connection and answers tp_primary_review_time (reported as a limitation).
 FOLLOW_UPS = ["а сколько рассматривают?", "а срок рассмотрения?"]
 # Tried against the trained model: each is a clarifying question between two topics.
-UNCLEAR = ["Как подать заявку?", "Сколько стоит подключение?"]
+UNCLEAR = ["Как оформить?", "Сколько стоит подключение?"]
 INJECTION = "<script>alert(1)</script> **жирный** $x^2$"
 MARKDOWN_ESCAPE = re.compile(r"\\(.)")
 

@@ -31,7 +31,7 @@ def load_facts() -> pd.DataFrame:
 
 
 def choose_facts(facts: pd.DataFrame) -> pd.DataFrame:
-    days = st.number_input("Проверены больше чем … дней назад", min_value=0, value=0,
+    days = st.number_input("Проверены не меньше чем … дней назад", min_value=0, value=0,
                            step=30, key="older_than_days")
     shown = older_than(facts, int(days))
     if st.checkbox("Только неподтверждённые", key="unconfirmed_only"):

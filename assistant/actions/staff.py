@@ -10,6 +10,8 @@ from .vocabulary import find_values, message_lemmas, slot_phrases
 
 # A word of a position matches a word of the question with a typo or two.
 WORD_SCORE = 85
+# An answer to «which position?» is a few words; a longer message is a new question.
+POSITION_ANSWER_WORDS = 4
 SYNONYM_SEPARATOR = "|"
 
 
@@ -41,13 +43,15 @@ class StaffAction(Action):
                 text=question.text, done=False, suggestions=question.suggestions
             )
         unknown = text(self.store, "staff_unknown")
+        named_a_position = (flow.asking == "position"
+                            and len(message.split()) <= POSITION_ANSWER_WORDS)
         return Step(
             text=compose(
                 unknown,
                 [text(self.store, "staff_private")],
                 text(self.store, "staff_next_step"),
             ),
-            understood=False,
+            understood=named_a_position,
         )
 
     def asks_private(self, message: str) -> bool:

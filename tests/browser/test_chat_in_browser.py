@@ -21,7 +21,7 @@ CONVERSATION = [
     ("Как передать показания счётчика?", "Мосэнергосбыт"),
 ]
 # Tried against the trained model with load_dialog_manager(): a choice of two topics.
-UNCLEAR = "Как подать заявку?"
+UNCLEAR = "Как оформить?"
 INJECTION = (
     '<script>window.__owned=1</script><img src=x onerror="window.__owned=2"> '
     "**жирный** $x^2$"
