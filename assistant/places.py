@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from .mask_patterns import read_rows
 from .streets import Street, house_words, kind_words, parse_street
@@ -79,19 +80,59 @@ def similarity(tokens: list[Token], name: Name) -> float:
     return score if score >= needed else 0.0
 
 
+@dataclass(frozen=True)
+class NameGroup:
+    """Names of one length in words, as arrays rapidfuzz compares in one call."""
+
+    size: int
+    order: np.ndarray
+    names: tuple[Name, ...]
+    typed: tuple[str, ...]
+    keys: tuple[str, ...]
+    needed: np.ndarray
+
+
+@lru_cache(maxsize=64)
+def name_groups(names: tuple[Name, ...]) -> tuple[NameGroup, ...]:
+    groups = []
+    for size in sorted({name.size for name in names}):
+        order = np.array([i for i, name in enumerate(names) if name.size == size])
+        members = tuple(names[i] for i in order)
+        needed = np.array([SHORT_NAME_SCORE if len(name.typed) <= SHORT_NAME
+                           else MATCH_SCORE for name in members])
+        groups.append(NameGroup(size, order, members, tuple(n.typed for n in members),
+                                tuple(n.key for n in members), needed))
+    return tuple(groups)
+
+
 def best_name(tokens: list[Token], names: tuple[Name, ...],
               skip: set[int]) -> Found | None:
-    """The best-matching gazetteer name over the message's word n-grams."""
-    best = None
-    for name in names:
-        for start in range(len(tokens) - name.size + 1):
-            span = range(start, start + name.size)
-            if skip.intersection(span):
+    """The best-matching gazetteer name over the message's word n-grams.
+
+    Scored as similarity() scores one pair, but a whole group of names per call: the
+    gazetteer has hundreds of names and a reply must not wait for a Python loop."""
+    candidates = []
+    for group in name_groups(names):
+        for start in range(len(tokens) - group.size + 1):
+            if skip.intersection(range(start, start + group.size)):
                 continue
-            score = similarity(tokens[start : start + name.size], name)
-            if score and (best is None or score > best.score):
-                best = Found(name.name, start, start + name.size, score)
-    return best
+            span = tokens[start : start + group.size]
+            typed = " ".join(token.text for token in span)
+            lemmas = " ".join(token.lemma for token in span)
+            scores = np.maximum(
+                process.cdist([typed], group.typed, scorer=fuzz.ratio)[0],
+                process.cdist([lemmas], group.keys, scorer=fuzz.ratio)[0],
+            )
+            scores = np.where(scores >= group.needed, scores, 0.0)
+            best = int(np.argmax(scores))
+            if scores[best]:
+                # Ties go to the earlier name, then the earlier place in the message.
+                candidates.append((-float(scores[best]), int(group.order[best]), start,
+                                   group.names[best]))
+    if not candidates:
+        return None
+    score, _, start, name = min(candidates, key=lambda found: found[:3])
+    return Found(name.name, start, start + name.size, -score)
 
 
 def find_settlement(text: str, settlements: tuple[str, ...]) -> str | None:
