@@ -46,6 +46,9 @@ def capitalised_copy(text: str, words: list[Word]) -> str:
 
 
 def tag(text: str) -> list:
+    # Slovnet fails on a text with no tokens; there is nothing in it to find anyway.
+    if not text.strip():
+        return []
     tagger, threads = ner()
     # Several BLAS threads make Slovnet ten times slower on a busy two-core machine.
     with threads.limit(limits=1, user_api="blas"):
