@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from assistant import settings
 from assistant.accounts import ACCOUNTS_ENV, AnalystAccounts
+from assistant.analytics.snapshot import HISTORY_ENV
 from bench.load import CHAT_INPUT, AppServer
 from tests.analytics_data import turn, write_turns
 from tests.browser.conftest import RUNNING, SCREENSHOTS, require_chromium
@@ -49,6 +50,8 @@ def analyst_server(tmp_path_factory):
     environment = {
         ACCOUNTS_ENV: str(accounts),
         settings.LABELS_DB_ENV: str(folder / "labels.duckdb"),
+        # Only this test's turns: the replayed export would add groups of its own.
+        HISTORY_ENV: str(folder / "no-history.parquet"),
     }
     previous = {name: os.environ.get(name) for name in environment}
     # The child process takes its environment at start.
