@@ -16,28 +16,6 @@ from .errors import AssistantError, StoreMissingError, UnknownLabelError
 
 log = logging.getLogger(__name__)
 
-# Everything pipelines/build_kb.py writes; a file without one of them is a stale build.
-REQUIRED_TABLES = frozenset(
-    {
-        "answers",
-        "messages",
-        "services",
-        "topics",
-        "offices",
-        "settlements",
-        "outages",
-        "applications",
-        "application_statuses",
-        "consultation_topics",
-        "kb_meta",
-        "flow_texts",
-        "fee_rules",
-        "deadline_rules",
-        "slot_words",
-        "service_synonyms",
-        "staff",
-    }
-)
 SOURCE_SEPARATOR = ";"
 # Small tables the actions read whole; kept in memory beside the answers.
 ACTION_TABLES = (
@@ -54,6 +32,9 @@ ACTION_TABLES = (
     "service_synonyms",
     "staff",
 )
+# Everything pipelines/build_kb.py writes; a file without one of them is a stale build.
+REQUIRED_TABLES = frozenset({"answers", "messages", "services", "topics", "kb_meta",
+                             *ACTION_TABLES})
 # How often a running app looks for a rebuilt file: one stat() per interval.
 REFRESH_SECONDS = 5.0
 

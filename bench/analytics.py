@@ -86,7 +86,8 @@ def synthetic_turns(count: int, texts: list[str], seed: int = SEED) -> pd.DataFr
                 json.dumps(["tp_primary_cost", "temporary_cost"]),
                 "[]",
             ),
-            "top": [json.dumps([[lab, conf]]) for lab, conf in zip(label, confidence, strict=True)],
+            "top": [json.dumps([[lab, conf]])
+                    for lab, conf in zip(label, confidence, strict=True)],
             "source": "live",
         }
     )
