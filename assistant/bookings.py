@@ -55,7 +55,12 @@ class SlotTakenError(Exception):
 
 
 def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    """A random code with no character three times in a row: the text clean-up squeezes
+    «AAA» to «A» before a code is read, and such a code could never be typed back."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not any(code[i] == code[i + 1] == code[i + 2] for i in range(CODE_LENGTH - 2)):
+            return code
 
 
 def phone_digits(phone: str) -> str:

@@ -118,6 +118,9 @@ class DialogManager:
                                  checked.text)
         elif session.flow:
             reply = self._continue_flow(session, checked.text, masked)
+        elif not any(ch.isalpha() for ch in checked.text):
+            # «300» with no question open says nothing of a topic; a guess would be noise.
+            reply = self._service_reply("numbers_only", masked)
         else:
             reply = self._classify_and_answer(session, masked, checked.text)
         if secret:

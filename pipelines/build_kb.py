@@ -91,6 +91,7 @@ REQUIRED_MESSAGE_KEYS = [
     "clarify_unknown_choice",
     "empty_message",
     "emoji_only",
+    "numbers_only",
     "too_long",
     "not_russian",
     "handoff",

@@ -1,11 +1,12 @@
 """The bookings database: one client per slot, even when many press at once."""
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import pytest
 
-from assistant.bookings import BookingBook, SlotTakenError, open_book
+from assistant.bookings import BookingBook, SlotTakenError, new_code, open_book
 from assistant.settings import BOOKINGS_URL_ENV, bookings_url
 
 SLOT = datetime(2026, 12, 4, 10, 0)
@@ -75,3 +76,10 @@ def test_the_url_comes_from_the_environment_at_call_time(tmp_path):
     assert bookings_url({BOOKINGS_URL_ENV: url}) == url
     assert bookings_url({}).endswith("data/bookings.sqlite")
     assert open_book(url) is open_book(url)
+
+
+def test_no_booking_code_repeats_a_character_three_times_in_a_row():
+    codes = [new_code() for _ in range(5000)]
+
+    assert all(not re.search(r"(.)\1\1", code) for code in codes)
+    assert len(set(codes)) == len(codes)

@@ -227,3 +227,12 @@ def test_a_message_that_names_its_own_topic_is_not_pulled_off_by_the_session(
     reply = dialog_manager.reply(session, "Нужно временное подключение для стройки")
 
     assert reply.label.startswith("temporary_")
+
+
+@pytest.mark.parametrize("text", ["300", "15", "1", "8 800", "10.12"])
+def test_a_bare_number_with_no_question_open_is_asked_about(dialog_manager, knowledge_store,
+                                                             text):
+    reply = dialog_manager.reply(dialog_manager.new_session(), text)
+
+    assert reply.text == knowledge_store.message("numbers_only")
+    assert reply.outcome == FALLBACK
