@@ -164,6 +164,12 @@ def test_reason_counts_add_up_per_reason(reason_snapshot):
     assert counts["rated_negative"] == 1
 
 
+def test_reason_counts_follow_the_reason_filter(reason_snapshot):
+    counts = reason_counts(reason_snapshot, TurnFilter(reasons=("fallback",)))
+
+    assert dict(zip(counts["reason"], counts["turns"], strict=True)) == {"fallback": 2}
+
+
 @pytest.fixture
 def channel_snapshot(chatlog, tmp_path):
     rows = [

@@ -91,9 +91,15 @@ def unresolved_turns(
 def reason_counts(snapshot, turn_filter: TurnFilter) -> pd.DataFrame:
     """How many turns of the filter each reason covers (a turn may have several)."""
     where, params = turn_filter.where()
+    # The chart follows the reason filter like the table does.
+    chosen = "true"
+    if turn_filter.reasons:
+        chosen = "list_contains($chosen_reasons, reason)"
+        params["chosen_reasons"] = list(turn_filter.reasons)
     sql = f"""
         SELECT reason, count(*) AS turns
         FROM (SELECT unnest(reasons) AS reason FROM turns WHERE {where})
+        WHERE {chosen}
         GROUP BY reason ORDER BY turns DESC
     """
     return snapshot.query(sql, params)
