@@ -24,6 +24,7 @@ CHOICE_MATCH_SCORE = 80
 CHOICE_MARGIN = 10
 AMBIGUOUS = "<ambiguous>"
 MOSCOW = ZoneInfo("Europe/Moscow")
+SMALL_TALK = "smalltalk"
 # Words that end an action's questions; compared with the whole message.
 CANCEL_WORDS = frozenset({"отмена", "отменить", "стоп", "хватит", "не надо", "выход"})
 NOT_RUSSIAN = "not_russian"
@@ -217,9 +218,11 @@ class DialogManager:
             return self._flow_reply(session, flow, step, 1.0, masked, [(flow.label, 1.0)])
 
         # Not an answer to the question: a confident new topic leaves the flow behind.
+        # Small talk does not: «да» or «1» read as a goodbye must not end the client's case.
         prediction = self._predict(session, masked)
         confident = prediction.confidence >= self.classifier.thresholds.answer
-        if confident and prediction.label != flow.label:
+        small_talk = self.topics[prediction.label].service == SMALL_TALK
+        if confident and not small_talk and prediction.label != flow.label:
             session.flow = None
             return self._respond(session, prediction, masked, text)
         return self._flow_reply(session, flow, step, prediction.confidence, masked,

@@ -236,3 +236,15 @@ def test_a_bare_number_with_no_question_open_is_asked_about(dialog_manager, know
 
     assert reply.text == knowledge_store.message("numbers_only")
     assert reply.outcome == FALLBACK
+
+
+@pytest.mark.parametrize("text", ["да", "1", "спасибо", "привет"])
+def test_small_talk_inside_a_flow_does_not_end_it(dialog_manager, text):
+    session = dialog_manager.new_session()
+    dialog_manager.choose(session, "tp_primary_cost")
+    assert session.flow is not None
+
+    reply = dialog_manager.reply(session, text)
+
+    assert reply.label == "tp_primary_cost"
+    assert session.flow is not None
