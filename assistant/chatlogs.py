@@ -7,14 +7,16 @@ import pandas as pd
 
 from .labels import all_labels
 from .mask import mask_text
+from .review import apply_review
 from .text import strip_markup
 
 log = logging.getLogger(__name__)
 
 EXPORT_COLUMNS = ["message_id", "session_id", "sent_at", "channel", "author", "text", "topic",
                   "rating"]
+# `topic` is the reviewed label where a review gave one, `operator_topic` the export's own.
 CLEAN_COLUMNS = ["message_id", "session_id", "sent_at", "channel", "text", "context", "topic",
-                 "turn_index", "rating"]
+                 "operator_topic", "turn_index", "rating"]
 # What the export_labels stage writes: one analyst's label of a live client message.
 ANALYST_LABEL_COLUMNS = ["text", "topic", "labelled_at"]
 ANALYST_CHANNEL = "analyst"
@@ -48,6 +50,7 @@ def read_analyst_labels(path: Path) -> pd.DataFrame:
         # A label is given to one message as the analyst saw it, without its session.
         "context": "",
         "topic": labels["topic"],
+        "operator_topic": None,
         "turn_index": 0,
         "rating": pd.Series([pd.NA] * count, dtype="Int64"),
     })[CLEAN_COLUMNS]
@@ -99,8 +102,10 @@ def add_context(frame: pd.DataFrame, turns: int) -> pd.Series:
 
 
 def clean_export(raw: pd.DataFrame, context_turns: int, max_length: int,
-                 progress=lambda items: items) -> pd.DataFrame:
-    """Client messages, unmarked, deduplicated, masked, with their session context."""
+                 progress=lambda items: items, review: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Client messages, unmarked, deduplicated, masked, with their session context.
+
+    With a review (see `review.read_review`) its labels replace the operators' ones."""
     frame = raw.copy()
     frame["sent_at"] = parse_times(frame["sent_at"])
     bad_times = frame["sent_at"].isna().sum()
@@ -118,6 +123,10 @@ def clean_export(raw: pd.DataFrame, context_turns: int, max_length: int,
 
     frame["text"] = [mask_text(text) for text in progress(frame["text"].tolist())]
     frame["topic"] = keep_known_topics(frame["topic"])
+    if review is None:
+        frame["operator_topic"] = frame["topic"]
+    else:
+        frame = apply_review(frame, review)
     frame["context"] = add_context(frame, context_turns)
     frame["turn_index"] = frame.groupby("session_id").cumcount()
     log.info("masked personal data; %d messages carry a topic", frame["topic"].notna().sum())

@@ -41,6 +41,19 @@ def evaluate_model(classifier: TopicClassifier, test: pd.DataFrame) -> tuple[dic
     return figures, predicted
 
 
+def against_operator_labels(test: pd.DataFrame, predicted: list[str]) -> dict:
+    """Accuracy against the export's own labels, where the operators gave one.
+
+    The reviewed labels are the reference; this shows how much of a change in the figures
+    comes from the review rather than from the model."""
+    labelled = test["operator_topic"].notna().to_numpy()
+    operator = test["operator_topic"].to_numpy()[labelled]
+    correct = np.array(predicted)[labelled] == operator
+    reviewed_differs = operator != test["topic"].to_numpy()[labelled]
+    return {"accuracy": share(correct), "size": int(labelled.sum()),
+            "labels_changed_by_review": int(reviewed_differs.sum())}
+
+
 def train_baseline(train: pd.DataFrame, params: dict):
     baseline = make_baseline(params["baseline_max_features"], params["seed"])
     baseline.fit(baseline_texts(train["text"], contexts_of(train)), train["topic"].tolist())
@@ -105,6 +118,10 @@ def main() -> None:
     log.info("model on %d test messages: accuracy %.3f, macro-F1 %.3f", len(test),
              model["accuracy"], model["macro_f1"])
 
+    operator = against_operator_labels(test, predicted)
+    log.info("model against the operators' labels: accuracy %.3f over %d", operator["accuracy"],
+             operator["size"])
+
     trained_baseline = train_baseline(train, params)
     baseline = evaluate_baseline(trained_baseline, test)
     log.info("baseline: accuracy %.3f, macro-F1 %.3f", baseline["accuracy"], baseline["macro_f1"])
@@ -117,6 +134,7 @@ def main() -> None:
         "model": model,
         "baseline": baseline,
         "model_minus_baseline_accuracy": round(model["accuracy"] - baseline["accuracy"], 4),
+        "model_against_operator_labels": operator,
         "thresholds": classifier.thresholds.__dict__,
         "most_confused": most_confused(test["topic"].tolist(), predicted),
         "hard": hard,

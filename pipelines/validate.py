@@ -43,6 +43,7 @@ def message_expectations(params: dict) -> list:
         gxe.ExpectColumnValuesToBeInSet(column="channel", value_set=CHANNELS),
         # Column-map expectations skip nulls: unlabelled messages pass.
         gxe.ExpectColumnValuesToBeInSet(column="topic", value_set=all_labels()),
+        gxe.ExpectColumnValuesToBeInSet(column="operator_topic", value_set=all_labels()),
         gxe.ExpectColumnValuesToBeInSet(column="rating", value_set=RATINGS),
         gxe.ExpectColumnValuesToNotBeNull(column="text"),
         gxe.ExpectColumnValueLengthsToBeBetween(column="text", **length_bounds),

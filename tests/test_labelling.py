@@ -20,11 +20,12 @@ ORDERS = [
     "мне нужна автовышка на субботу",
     "перенесите столб с моего участка",
     "уберите линию с участка, будем строить дом",
-    "хочу чтобы ваши электрики проверили заземление",
+    "пусть ваши электрики посмотрят проводку в щитке",
 ]
 ORDER_LABEL = "services_apply"
 # The same requests put differently, never labelled.
-REWORDED_ORDERS = ["нужна автовышка на воскресенье", "перенесите опору с участка"]
+REWORDED_ORDERS = ["нужна автовышка на воскресенье",
+                   "уберите провода с участка, будем строить баню"]
 HOLD_FILE = """
 import sys, time, duckdb
 connection = duckdb.connect(sys.argv[1], read_only=True)
