@@ -3,6 +3,7 @@
 import atexit
 import logging
 import re
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -29,6 +30,18 @@ LIST_NUMBER = re.compile(r"^(\d+)([.)])", re.MULTILINE)
 # ":smile:" becomes an emoji in st.markdown; a colon before a letter is escaped.
 SHORTCODE_COLON = re.compile(r":(?=\w)")
 MARKDOWN_LINE_BREAK = "  \n"
+# A web address in our texts: with http(s):// or a bare Latin domain («lk.rossetimr.ru»).
+# Quotes, brackets and «» end an address, so it never swallows the text around it.
+WEB_ADDRESS = re.compile(
+    r"(?<![\w@./-])(?:https?://[^\s<>«»\"'()\[\]]+"
+    r"|(?:[a-z0-9-]+\.)+(?:ru|su|com|org|net|info)(?![\w-])(?:/[^\s<>«»\"'()\[\]]*)?)",
+    re.IGNORECASE,
+)
+SCHEME = re.compile(r"https?://", re.IGNORECASE)
+ADDRESS_TAIL = ".,;:!?…"
+# Left as they are in a link target; everything else (brackets, $, *,
+# backslashes) is percent-encoded.
+URL_SAFE = ":/?#&=%+,;@"
 
 
 @st.cache_resource(show_spinner="Загружаем помощника…")
@@ -80,11 +93,37 @@ def read_channel() -> str:
 
 
 def format_bot_text(text: str) -> str:
-    """Our reply as Markdown that shows exactly this text, one line per line."""
+    """Our reply as Markdown that shows exactly this text, its web addresses as links."""
     # Leading spaces would turn a line into a code block; our texts never need them.
     lines = "\n".join(line.strip() for line in text.splitlines())
-    escaped = MARKDOWN_SPECIALS.sub(r"\\\1", lines)
+    pieces, position = [], 0
+    for address, start in web_addresses(lines):
+        pieces.append(escape_markdown(lines[position:start]))
+        pieces.append(markdown_link(address))
+        position = start + len(address)
+    pieces.append(escape_markdown(lines[position:]))
+    return MARKDOWN_LINE_BREAK.join("".join(pieces).split("\n"))
+
+
+def web_addresses(text: str) -> list[tuple[str, int]]:
+    """Each web address of the text and where it starts; a full stop after it is not its."""
+    return [
+        (match.group().rstrip(ADDRESS_TAIL), match.start())
+        for match in WEB_ADDRESS.finditer(text)
+    ]
+
+
+def markdown_link(address: str) -> str:
+    """A link that shows the address as written and opens it over https when bare."""
+    target = address if SCHEME.match(address) else f"https://{address}"
+    # Percent-encoded, the target holds nothing that could close the link or add markup.
+    target = quote(target, safe=URL_SAFE)
+    return f"[{escape_markdown(address)}]({target})"
+
+
+def escape_markdown(text: str) -> str:
+    """Text that st.markdown shows literally: no markup, maths, HTML or shortcodes."""
+    escaped = MARKDOWN_SPECIALS.sub(r"\\\1", text)
     escaped = LINE_MARKER.sub(r"\\\1", escaped)
     escaped = LIST_NUMBER.sub(r"\1\\\2", escaped)
-    escaped = SHORTCODE_COLON.sub(r"\\:", escaped)
-    return MARKDOWN_LINE_BREAK.join(escaped.split("\n"))
+    return SHORTCODE_COLON.sub(r"\\:", escaped)

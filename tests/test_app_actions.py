@@ -47,6 +47,10 @@ def last_bot_text(app: AppTest) -> str:
     return MARKDOWN_ESCAPE.sub(r"\1", markdown).replace("  \n", "\n")
 
 
+def thumbs_under_the_last_reply(app: AppTest) -> bool:
+    return bool(app.chat_message[-1].feedback)
+
+
 def test_an_outage_is_found_by_tapping_all_streets(app):
     send(app, "Когда дадут свет?")
     send(app, "Внуково")
@@ -58,6 +62,18 @@ def test_an_outage_is_found_by_tapping_all_streets(app):
     assert not app.exception
 
 
+def test_the_questions_of_a_flow_get_no_thumbs_and_its_answer_does(app):
+    send(app, "Когда дадут свет?")
+    assert not thumbs_under_the_last_reply(app), "thumbs under «where?»"
+    send(app, "Внуково")
+    assert not thumbs_under_the_last_reply(app), "thumbs under «which street?»"
+
+    press(app, "Все улицы")
+
+    assert thumbs_under_the_last_reply(app)
+    assert len(app.feedback) == 1
+
+
 def test_a_consultation_is_booked_with_the_offered_buttons(app, tmp_path):
     send(app, "Хочу записаться на приём в офис")
     send(app, "Подольск")
@@ -67,6 +83,13 @@ def test_a_consultation_is_booked_with_the_offered_buttons(app, tmp_path):
     send(app, "Анна Иванова")
     send(app, "+7 916 123-45-67")
 
+    asked_name = next(
+        message for message in app.chat_message
+        if message.markdown and "обращаться" in message.markdown[0].value
+    )
+    assert not asked_name.feedback, "thumbs under «Как к вам обращаться?»"
+    # The booked slot is the one answer of the flow: the only thumbs of the chat.
+    assert thumbs_under_the_last_reply(app) and len(app.feedback) == 1
     text = last_bot_text(app)
     assert "04.12 в 09:30" in text and re.search(r"Код записи: [A-Z0-9]{6}", text)
     logged = " ".join(read_log(tmp_path / "live")["masked_text"])

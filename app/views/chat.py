@@ -7,6 +7,7 @@ import streamlit as st
 import widgets
 
 from assistant import retention
+from assistant.dialog import ANSWERED
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +24,18 @@ def start_chat(manager) -> None:
     st.session_state.messages = [bot_message(manager.store.message("welcome"))]
 
 
-def bot_message(text: str, choices=(), suggestions=(), turn_id=None) -> dict:
+def bot_message(text: str, choices=(), suggestions=(), turn_id=None,
+                answers=False) -> dict:
     # turn_id ties the client's 👍/👎 to the logged turn; None for unlogged texts.
+    # answers: the reply answers the client, so it may be rated.
     return {"role": BOT, "text": text, "choices": list(choices),
-            "suggestions": list(suggestions), "turn_id": turn_id}
+            "suggestions": list(suggestions), "turn_id": turn_id, "answers": answers}
+
+
+def is_answer(reply, session) -> bool:
+    """An answer, not a question: a flow still open after the reply waits for the
+    client's answer, and its step is logged as answered all the same."""
+    return reply.outcome == ANSWERED and session.flow is None
 
 
 def exchange(manager, chat_log, client_text: str, respond) -> None:
@@ -42,7 +51,8 @@ def exchange(manager, chat_log, client_text: str, respond) -> None:
         messages.append(bot_message(manager.store.message("error")))
         return
     turn_id = chat_log.record(session, reply) if chat_log is not None else None
-    messages.append(bot_message(reply.text, reply.choices, reply.suggestions, turn_id))
+    messages.append(bot_message(reply.text, reply.choices, reply.suggestions, turn_id,
+                                answers=is_answer(reply, session)))
 
 
 def forget(manager, chat_log, client_text: str) -> None:
@@ -91,9 +101,9 @@ def rate(chat_log, turn_id: str) -> None:
 
 
 def show_feedback(chat_log, message: dict) -> None:
-    """Thumbs under every logged reply except a clarifying question, which answers nothing."""
+    """Thumbs under a logged answer; a question, clarification or «не понял» gets none."""
     turn_id = message.get("turn_id")
-    if chat_log is None or turn_id is None or message["choices"]:
+    if chat_log is None or turn_id is None or not message.get("answers"):
         return
     st.feedback("thumbs", key=f"{FEEDBACK_KEY}-{turn_id}", on_change=rate,
                 args=(chat_log, turn_id))
@@ -129,7 +139,7 @@ def show_suggestions(manager, chat_log, suggestions, index: int) -> None:
     if not suggestions:
         return
     columns = st.columns(len(suggestions))
-    for number, (column, text) in enumerate(zip(columns, suggestions)):
+    for number, (column, text) in enumerate(zip(columns, suggestions, strict=True)):
         column.button(
             text,
             key=f"suggestion-{index}-{number}",
