@@ -131,10 +131,13 @@ def application_rules() -> list[Rule]:
     other = r"(?<![\w\-])[А-ЯЁ]{1,4}-\d{2}(?:\d{2})?-\d[\d\-]*\d(?:/\d+)?(?![\w\-])"
     # Typed with spaces or long dashes: «тп 26 171537», «У–26–123456».
     spaced = rf"(?<![\w\-]){prefix}[\s\-–—]*\d{{2}}[\s\-–—]+\d{{6}}(?![\d\-])"
+    # No letters, as the chat's own hints write it and the status flow reads it.
+    bare = r"(?<![\w\-–—])\d{2}[\-–—]\d{6}(?![\w\-–—])"
     return [
         Rule("APPLICATION", re.compile(known, re.IGNORECASE), enough_digits(6)),
         Rule("APPLICATION", re.compile(other)),
         Rule("APPLICATION", re.compile(spaced, re.IGNORECASE), enough_digits(8)),
+        Rule("APPLICATION", re.compile(bare)),
     ]
 
 

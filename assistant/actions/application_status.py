@@ -2,7 +2,8 @@
 
 The number alone reveals nothing: the last four digits of the applicant's phone must
 match too, a mismatch reads exactly like an unknown number, and three failures end
-the lookup for the rest of the session.
+the lookup for the rest of the session. After a failure the number is kept, so the
+next four digits are another try for it.
 """
 
 import logging
@@ -10,9 +11,11 @@ import re
 import threading
 from collections import defaultdict, deque
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import pandas as pd
 
+from ..mask_patterns import alternatives, vocabulary
 from .base import Action, Flow, Step
 from .moments import in_moscow
 
@@ -23,19 +26,43 @@ MAX_FAILURES = 3
 # number is locked for everyone, whether or not it exists, so the lock reveals nothing.
 MAX_NUMBER_FAILURES = 5
 NUMBER_LOCK = timedelta(days=1)
-# «ТП-26-171537», «тп 26 171537», «У-26-123456».
-NUMBER_PATTERN = re.compile(
-    r"(?<![^\W\d_])([А-ЯЁа-яё]{1,4})[\s\-–—]*(\d{2})[\s\-–—]*(\d{6})(?!\d)"
-)
+DASHES = r"[\s\-–—]*"
+# Without letters, as the chat's own hints write it: «26-171537». Only a dash joins
+# the two parts: «26 171537» may be any two figures. The empty group stands for the
+# missing letters, so both forms have the same three groups.
+BARE_NUMBER = r"(?<![\w\-–—])()(\d{2})[\-–—](\d{6})(?!\d)"
 LAST_DIGITS_PATTERN = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+# Applications for additional services are numbered «У-…»; the rest are connections.
+SERVICE_PREFIX = "У"
+SERVICE_LABEL, CONNECTION_LABEL = "services_application_status", "tp_application_status"
 DATE_FORMAT = "%d.%m.%Y"
 WEEKEND = (5, 6)
 
 
+def prefixed_number() -> str:
+    """«ТП-26-171537», «тп 26 171537», «У-26-123456»: the letters the masking knows."""
+    prefixes = alternatives(vocabulary()["APPLICATION", "prefix"])
+    return rf"(?<![^\W\d_])({prefixes}){DASHES}(\d{{2}}){DASHES}(\d{{6}})(?!\d)"
+
+
+@lru_cache(maxsize=1)
+def number_patterns() -> tuple[re.Pattern, ...]:
+    """The number with its letters, then without them."""
+    return re.compile(prefixed_number(), re.IGNORECASE), re.compile(BARE_NUMBER)
+
+
+def only_a_number() -> re.Pattern:
+    """A message that is only a number, maybe with «№» before it and the digits after."""
+    number = f"(?:{prefixed_number()}|{BARE_NUMBER})"
+    return re.compile(rf"^\W*{number}(?:\W+\d{{4}})?\W*$", re.IGNORECASE)
+
+
 class ApplicationStatusAction(Action):
     name = "application_status"
-    labels = frozenset({"tp_application_status", "services_application_status"})
+    labels = frozenset({CONNECTION_LABEL, SERVICE_LABEL})
     secret_slots = {"phone_last4": "PHONE"}
+    # A number typed on its own, in any turn: after the lock, too, it must be told so.
+    trigger = only_a_number()
 
     def __init__(self, store, clock) -> None:
         super().__init__(store, clock)
@@ -43,6 +70,9 @@ class ApplicationStatusAction(Action):
         self._failures_lock = threading.Lock()
 
     def start(self, flow: Flow, text: str) -> Step:
+        if self.trigger.match(text or ""):
+            # A number alone gives the model nothing to read; its letters tell the topic.
+            flow.label = label_of(read_number(text))
         if self._locked(flow):
             return Step(self.store.message("status_locked"))
         return self._read(flow, text)
@@ -62,8 +92,7 @@ class ApplicationStatusAction(Action):
             return self._ask(key, flow, "number", not answering)
         flow.slots["number"] = number
 
-        rest = NUMBER_PATTERN.sub(" ", text)
-        digits = read_last_digits(rest)
+        digits = read_last_digits(without_numbers(text))
         if digits is None:
             return self._ask("status_ask_phone", flow, "phone_last4", True)
         return self._check(flow, number, digits)
@@ -84,12 +113,13 @@ class ApplicationStatusAction(Action):
 
         failures = flow.notes.get("failures", 0) + 1
         flow.notes["failures"] = failures
-        flow.slots.clear()
         log.info("application lookup failed, attempt %d of %d", failures, MAX_FAILURES)
         if failures >= MAX_FAILURES:
             return Step(self.store.message("status_locked"))
+        # The number stays: four digits alone are the next try for it, a number
+        # starts over, and either answer is kept out of the log.
+        flow.asking = "phone_last4"
         left = MAX_FAILURES - failures
-        flow.asking = "number"
         return Step(self.store.message("status_not_matched", left=left), done=False)
 
     def _locked(self, flow: Flow) -> bool:
@@ -97,7 +127,8 @@ class ApplicationStatusAction(Action):
 
     def _recent_failures(self, number: str) -> deque[datetime]:
         """Failures of the number within the last day; older ones are dropped."""
-        failures = self._failures_by_number[number]
+        # Counted without the letters: «26-171537» is a try of «ТП-26-171537».
+        failures = self._failures_by_number[serial_part(number)]
         while failures and failures[0] < self.clock() - NUMBER_LOCK:
             failures.popleft()
         return failures
@@ -113,10 +144,11 @@ class ApplicationStatusAction(Action):
     def _find(self, number: str, digits: str) -> dict | None:
         """The application only when both its number and the phone digits match."""
         table = self.store.table("applications")
-        same = table[
-            (table["application_no"].str.upper() == number)
-            & (table["phone_last4"].astype(str).str.strip() == digits)
-        ]
+        numbers = table["application_no"].str.upper().str.replace("Ё", "Е")
+        same_number = numbers == number
+        if number == serial_part(number):
+            same_number = numbers.str.endswith(f"-{number}")
+        same = table[same_number & (table["phone_last4"].astype(str).str.strip() == digits)]
         return None if same.empty else same.iloc[0].to_dict()
 
     def _status_text(self, application: dict) -> str:
@@ -156,13 +188,37 @@ class ApplicationStatusAction(Action):
         return None
 
 
+def find_number(text: str) -> re.Match | None:
+    """The first application number of the text, with or without its letters."""
+    found = [match for pattern in number_patterns() if (match := pattern.search(text))]
+    return min(found, key=lambda match: match.start(), default=None)
+
+
 def read_number(text: str) -> str | None:
-    """An application number in its written form: «тп 26 171537» → «ТП-26-171537»."""
-    match = NUMBER_PATTERN.search(text or "")
+    """The number as written in the snapshot: «тп 26 171537» → «ТП-26-171537»,
+    «26-171537» stays without letters."""
+    match = find_number(text or "")
     if not match:
         return None
-    prefix, year, digits = match.groups()
-    return f"{prefix.upper().replace('Ё', 'Е')}-{year}-{digits}"
+    prefix, year, serial = match.groups()
+    letters = prefix.upper().replace("Ё", "Е")
+    return f"{letters}-{year}-{serial}" if letters else f"{year}-{serial}"
+
+
+def serial_part(number: str) -> str:
+    """«ТП-26-171537» → «26-171537»."""
+    return "-".join(number.split("-")[-2:])
+
+
+def label_of(number: str) -> str:
+    return SERVICE_LABEL if number.startswith(f"{SERVICE_PREFIX}-") else CONNECTION_LABEL
+
+
+def without_numbers(text: str) -> str:
+    """The text with its application numbers blanked, so their digits are not read."""
+    for pattern in number_patterns():
+        text = pattern.sub(" ", text)
+    return text
 
 
 def read_last_digits(text: str) -> str | None:
