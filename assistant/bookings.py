@@ -2,10 +2,14 @@
 
 One row per booked slot; a UNIQUE (office, slot start) constraint lets the database,
 not the app, decide who gets a slot two clients press at the same moment. Slots are
-stored as naive Moscow time. The phone is kept masked for the office and hashed.
+stored as naive Moscow time. The phone is kept masked for the office and hashed; its
+last four digits check whoever changes a booking from another chat. A cancelled
+booking leaves only its code and the time of cancelling, so that the code is answered
+as cancelled rather than unknown.
 """
 
 import hashlib
+import hmac
 import logging
 import re
 import secrets
@@ -13,7 +17,15 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import DateTime, String, UniqueConstraint, create_engine, event, select
+from sqlalchemy import (
+    DateTime,
+    String,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    select,
+)
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -48,6 +60,23 @@ class Booking(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class CancelledBooking(Base):
+    __tablename__ = "cancelled_bookings"
+
+    code: Mapped[str] = mapped_column(String(CODE_LENGTH), primary_key=True)
+    cancelled_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FailedCheck(Base):
+    """Wrong phone digits typed for a code: many in a day lock the code's changes."""
+
+    __tablename__ = "failed_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(CODE_LENGTH), index=True)
+    failed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class SlotTakenError(Exception):
     def __init__(self, office_id: str, slot_start: datetime):
         super().__init__(f"slot {slot_start:%Y-%m-%d %H:%M} of office {office_id} "
@@ -75,6 +104,11 @@ def mask_phone(phone: str) -> str:
 
 def hash_phone(phone: str) -> str:
     return hashlib.sha256(phone_digits(phone).encode()).hexdigest()
+
+
+def phone_matches(booking: Booking, last_digits: str) -> bool:
+    """Whether the last four digits are those of the booking's phone."""
+    return hmac.compare_digest(booking.phone_masked[-4:].encode(), last_digits.encode())
 
 
 def use_wal(engine: Engine) -> None:
@@ -148,14 +182,35 @@ class BookingBook:
         with Session(self.engine, expire_on_commit=False) as session:
             return session.scalar(by_code(code))
 
-    def cancel(self, code: str) -> Booking | None:
-        """Delete the booking, freeing its slot; None if there is no such code."""
+    def cancel(self, code: str, now: datetime) -> Booking | None:
+        """Delete the booking, freeing its slot, and note the code as cancelled;
+        None if there is no such code."""
         with Session(self.engine, expire_on_commit=False) as session:
             booking = session.scalar(by_code(code))
             if booking is not None:
                 session.delete(booking)
+                session.merge(CancelledBooking(code=booking.code, cancelled_at=now))
                 session.commit()
             return booking
+
+    def cancelled_at(self, code: str) -> datetime | None:
+        """When the booking of this code was cancelled; None if it never was."""
+        with Session(self.engine) as session:
+            cancelled = session.get(CancelledBooking, code.upper())
+            return None if cancelled is None else cancelled.cancelled_at
+
+    def count_failed_check(self, code: str, now: datetime) -> None:
+        with Session(self.engine) as session:
+            session.add(FailedCheck(code=code.upper(), failed_at=now))
+            session.commit()
+
+    def failed_checks(self, code: str, since: datetime) -> int:
+        """Wrong phone digits typed for the code since a moment, in any chat."""
+        query = select(func.count()).select_from(FailedCheck).where(
+            FailedCheck.code == code.upper(), FailedCheck.failed_at >= since
+        )
+        with Session(self.engine) as session:
+            return session.scalar(query)
 
     def move(self, code: str, slot_start: datetime) -> Booking:
         """Move to another slot of the same office; SlotTakenError if it is taken."""

@@ -6,7 +6,13 @@ from datetime import datetime
 
 import pytest
 
-from assistant.bookings import BookingBook, SlotTakenError, new_code, open_book
+from assistant.bookings import (
+    BookingBook,
+    SlotTakenError,
+    new_code,
+    open_book,
+    phone_matches,
+)
 from assistant.settings import BOOKINGS_URL_ENV, bookings_url
 
 SLOT = datetime(2026, 12, 4, 10, 0)
@@ -53,6 +59,47 @@ def test_moving_onto_a_taken_slot_fails_and_keeps_the_booking(book):
         book.move(first.code, later)
 
     assert book.find(first.code).slot_start == SLOT
+
+
+def test_a_cancelled_booking_frees_its_slot_and_leaves_only_its_code(book):
+    booking = book.book("OF017", SLOT, "тема", "Анна", "89161234567", NOW)
+
+    book.cancel(booking.code.lower(), NOW)
+
+    assert book.find(booking.code) is None
+    assert book.cancelled_at(booking.code) == NOW
+    assert book.book("OF017", SLOT, "тема", "Иван", "89161234568", NOW).code
+    assert book.cancelled_at("ZZ99ZZ") is None
+
+
+@pytest.mark.parametrize("digits, matches", [("4567", True), ("1234", False),
+                                             ("9161234567", False), ("", False)])
+def test_only_the_last_four_digits_of_the_phone_match(book, digits, matches):
+    booking = book.book("OF017", SLOT, "тема", "Анна", "+7 916 123-45-67", NOW)
+
+    assert phone_matches(booking, digits) is matches
+
+
+def test_failed_checks_are_counted_per_code_within_a_window(book):
+    for hour in (1, 8, 9):
+        book.count_failed_check("ab12cd", NOW.replace(hour=hour))
+    book.count_failed_check("ZZ99ZZ", NOW)
+
+    assert book.failed_checks("AB12CD", NOW.replace(hour=8)) == 2
+    assert book.failed_checks("AB12CD", NOW.replace(hour=0)) == 3
+
+
+def test_a_bookings_file_of_the_earlier_schema_gains_the_new_tables(tmp_path):
+    url = f"sqlite:///{tmp_path / 'bookings.sqlite'}"
+    booking = BookingBook(url).book("OF017", SLOT, "тема", "Анна", "89161234567", NOW)
+    with BookingBook(url).engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE cancelled_bookings")
+        connection.exec_driver_sql("DROP TABLE failed_checks")
+
+    reopened = BookingBook(url)
+    reopened.cancel(booking.code, NOW)
+
+    assert reopened.cancelled_at(booking.code) == NOW
 
 
 def test_codes_are_random_six_characters(book):

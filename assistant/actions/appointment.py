@@ -3,16 +3,18 @@
 Booking asks, in turn, for the office, the topic, the day, a free 30-minute slot, the
 client's name and phone, then writes the booking and gives a code. «отменить запись
 AB12CD» and «перенести запись AB12CD» start this action from any point of the dialog.
+A chat that did not make the booking must first give the last four digits of its
+phone; three wrong answers end such changes for the chat, five in a day for the code.
 """
 
 import logging
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from rapidfuzz import fuzz, process
 
 from .. import settings
-from ..bookings import Booking, BookingBook, SlotTakenError, open_book
+from ..bookings import Booking, BookingBook, SlotTakenError, open_book, phone_matches
 from ..dates import parse_day, parse_time
 from ..mask import mask_text
 from ..mask_patterns import PHONE_PATTERN
@@ -37,6 +39,8 @@ CHANGE_PATTERN = re.compile(r"(?:отмен|перен[её]с|перенос)\w
 MOVE_PATTERN = re.compile(r"перен[её]с|перенос", re.IGNORECASE)
 # Six Latin letters and digits: «AB12CD», typed in any case.
 CODE_PATTERN = re.compile(r"(?<![A-Za-z0-9])([A-Za-z0-9]{6})(?![A-Za-z0-9])")
+# The phone's last four digits, not part of a code («A2345B») or a longer number.
+PHONE_DIGITS_PATTERN = re.compile(r"(?<!\w)([0-9]{4})(?!\w)")
 NAME_PATTERN = re.compile(r"^[^\W\d_][^\W\d_\s\-']*(?:[\s\-'][^\W\d_]+){0,3}$")
 SHOWN_DAYS, SHOWN_TIMES, SHOWN_OFFICES = 3, 4, 4
 TOPIC_SCORE = 80
@@ -45,6 +49,11 @@ DAY_KEYS = {PAST: "booking_date_past", TOO_FAR: "booking_date_far",
             CLOSED: "booking_date_closed", FULL: "booking_day_full"}
 TIME_KEYS = {OUTSIDE: "booking_time_outside", PAST: "booking_time_past",
              TAKEN: "booking_time_taken"}
+MAX_CHECK_FAILURES = 3
+# Guessing one code's digits from many chats: after this many failures in a day the
+# code can be changed from no other chat.
+MAX_CODE_FAILURES = 5
+CODE_LOCK = timedelta(days=1)
 
 
 class AppointmentAction(Action):
@@ -52,7 +61,7 @@ class AppointmentAction(Action):
     labels = frozenset({"appointment"})
     trigger = CHANGE_PATTERN
     secret_pattern = CODE_PATTERN
-    secret_slots = {"name": "PER", "phone": "PHONE"}
+    secret_slots = {"name": "PER", "phone": "PHONE", "phone_last4": "PHONE"}
 
     def book(self) -> BookingBook:
         """The bookings database of the current ASSISTANT_BOOKINGS_URL."""
@@ -66,6 +75,10 @@ class AppointmentAction(Action):
         return self._read_office(flow, text, answering=False)
 
     def resume(self, flow: Flow, text: str) -> Step:
+        if flow.asking != "code" and CHANGE_PATTERN.search(text):
+            # «отменить запись AB12CD» in the middle of another question starts over.
+            flow.slots.clear()
+            return self.start(flow, text)
         readers = {
             "code": lambda: self._read_code(flow, text, answering=True),
             "office": lambda: self._read_office(flow, text, answering=True),
@@ -74,6 +87,7 @@ class AppointmentAction(Action):
             "time": lambda: self._read_time(flow, text),
             "name": lambda: self._read_name(flow, text),
             "phone": lambda: self._read_phone(flow, text),
+            "phone_last4": lambda: self._read_phone_digits(flow, text),
         }
         return readers[flow.asking]()
 
@@ -203,10 +217,11 @@ class AppointmentAction(Action):
         try:
             booking = self.book().book(office["office_id"], slot.replace(tzinfo=None),
                                        flow.slots["topic"], flow.slots["name"], phone,
-                                       self.clock().replace(tzinfo=None))
+                                       self._naive_now())
         except SlotTakenError:
             return self._slot_just_taken(flow, slot)
         log.info("booked a consultation at office %s", office["office_id"])
+        self._trust(flow, booking.code)
         return Step(self._booking_text("booking_done", booking, office))
 
     def _slot_just_taken(self, flow: Flow, slot: datetime) -> Step:
@@ -228,14 +243,66 @@ class AppointmentAction(Action):
         code = match.group(1).upper()
         booking = self.book().find(code)
         if booking is None:
-            flow.asking = "code"
-            text = self.store.message("booking_code_unknown", code=code)
-            return Step(text, done=False, understood=not answering)
+            return self._code_not_found(flow, code, answering)
+        if code in flow.notes.get("own_codes", ()):
+            return self._change(flow, booking)
+        if self._checks_locked(flow, code):
+            log.info("booking change refused: too many wrong phone digits")
+            return Step(self.store.message("booking_check_locked"))
+        flow.slots["code"] = code
+        return self._ask(flow, "phone_last4", "booking_ask_phone_digits")
+
+    def _code_not_found(self, flow: Flow, code: str, answering: bool) -> Step:
+        cancelled = self.book().cancelled_at(code)
+        if cancelled is not None:
+            text = self.store.message("booking_already_cancelled", code=code,
+                                      date=format_day(cancelled))
+            return Step(text, suggestions=(self.store.message("booking_book_again"),))
+        flow.asking = "code"
+        text = self.store.message("booking_code_unknown", code=code)
+        return Step(text, done=False, understood=not answering)
+
+    def _read_phone_digits(self, flow: Flow, text: str) -> Step:
+        match = PHONE_DIGITS_PATTERN.search(text)
+        if not match:
+            return self._ask(flow, "phone_last4", "booking_phone_digits_not_read",
+                             understood=False)
+        code = flow.slots["code"]
+        booking = self.book().find(code)
+        if booking is None:
+            return self._code_not_found(flow, code, answering=True)
+        if phone_matches(booking, match.group(1)):
+            self._trust(flow, code)
+            return self._change(flow, booking)
+        return self._wrong_digits(flow, code)
+
+    def _wrong_digits(self, flow: Flow, code: str) -> Step:
+        self.book().count_failed_check(code, self._naive_now())
+        failures = flow.notes.get("check_failures", 0) + 1
+        flow.notes["check_failures"] = failures
+        log.info("booking phone check failed, attempt %d of %d", failures,
+                 MAX_CHECK_FAILURES)
+        if self._checks_locked(flow, code):
+            return Step(self.store.message("booking_check_locked"))
+        left = MAX_CHECK_FAILURES - failures
+        return self._ask(flow, "phone_last4", "booking_phone_digits_wrong", left=left)
+
+    def _checks_locked(self, flow: Flow, code: str) -> bool:
+        if flow.notes.get("check_failures", 0) >= MAX_CHECK_FAILURES:
+            return True
+        since = self._naive_now() - CODE_LOCK
+        return self.book().failed_checks(code, since) >= MAX_CODE_FAILURES
+
+    def _trust(self, flow: Flow, code: str) -> None:
+        """This chat made the booking or knew its phone: no more checks for the code."""
+        flow.notes.setdefault("own_codes", set()).add(code)
+
+    def _change(self, flow: Flow, booking: Booking) -> Step:
         office = self._office(booking.office_id)
         if flow.slots["mode"] == "cancel":
-            self.book().cancel(code)
+            self.book().cancel(booking.code, self._naive_now())
             return Step(self._booking_text("booking_cancelled", booking, office))
-        flow.slots.update(code=code, office=office)
+        flow.slots.update(code=booking.code, office=office)
         return self._ask_day(flow, "booking_ask_new_date",
                              **self._booking_values(booking, office))
 
@@ -246,8 +313,8 @@ class AppointmentAction(Action):
         except SlotTakenError:
             return self._slot_just_taken(flow, slot)
         except KeyError:
-            code = flow.slots["code"]
-            return Step(self.store.message("booking_code_unknown", code=code))
+            step = self._code_not_found(flow, flow.slots["code"], answering=True)
+            return Step(step.text, suggestions=step.suggestions)
         return Step(self._booking_text("booking_moved", booking, flow.slots["office"]))
 
     # Shared pieces.
@@ -259,6 +326,10 @@ class AppointmentAction(Action):
             raise LookupError(f"office {office_id!r} of a booking is not in the "
                               "directory; rebuild the store: make build")
         return rows[0]
+
+    def _naive_now(self) -> datetime:
+        """Now as the bookings database keeps times: naive Moscow time."""
+        return self.clock().replace(tzinfo=None)
 
     def _slots(self, office: dict) -> OfficeSlots:
         return OfficeSlots(office, self.book(), self.clock())
@@ -277,7 +348,7 @@ class AppointmentAction(Action):
         return self.store.message(key, **self._booking_values(booking, office))
 
     def _ask(self, flow: Flow, slot: str, key: str, understood: bool = True,
-             suggestions: tuple[str, ...] = ()) -> Step:
+             suggestions: tuple[str, ...] = (), **values) -> Step:
         flow.asking = slot
-        return Step(self.store.message(key), done=False, understood=understood,
+        return Step(self.store.message(key, **values), done=False, understood=understood,
                     suggestions=suggestions)
