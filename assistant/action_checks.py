@@ -1,5 +1,6 @@
 """Expectations for the tables the actions read: rule tables, flow texts, slot words,
-service synonyms and the staff directory (run by pipelines/build_kb.py)."""
+service synonyms, the staff directory and the places' coordinates (run by
+pipelines/build_kb.py)."""
 
 import great_expectations.expectations as gxe
 import pandas as pd
@@ -13,6 +14,7 @@ ACTION_TEXT_SOURCES = {
     "slot_words": "slot_words.csv",
     "service_synonyms": "service_synonyms.csv",
     "staff": "staff.csv",
+    "settlement_coordinates": "settlement_coordinates.csv",
 }
 ID_COLUMNS = {
     "flow_texts": "key",
@@ -21,6 +23,7 @@ ID_COLUMNS = {
     "slot_words": "phrase",
     "service_synonyms": "phrase",
     "staff": "staff_id",
+    "settlement_coordinates": "place",
 }
 CONDITION_COLUMNS = ["applicant", "min_kw", "max_kw", "max_voltage_kv", "max_distance"]
 FEE_COLUMNS = [
@@ -53,6 +56,11 @@ DEADLINE_COLUMNS = [
 APPLICANT = "(person|social|entrepreneur|company)"
 APPLICANTS = rf"^(any|{APPLICANT}(\|{APPLICANT})*)$"
 ELSEWHERE_TARGETS = ["elsewhere_bills", "elsewhere_utilities", "elsewhere_wiring"]
+COORDINATE_COLUMNS = ["place", "latitude", "longitude", "source"]
+# Moscow and its region lie within 54–56.99° N and 35–40.99° E: a point outside is a typo
+# (swapped columns, a lost digit) that would send a client to the wrong office.
+REGION_LATITUDE = r"^5[4-6]\.\d{1,6}$"
+REGION_LONGITUDE = r"^(?:3[5-9]|40)\.\d{1,6}$"
 
 
 def fact_expectations(id_column: str) -> list:
@@ -83,6 +91,20 @@ def rule_expectations(columns: list[str], text_keys: list[str]) -> list:
         gxe.ExpectColumnValuesToBeInSet(column="text_key", value_set=text_keys),
         # A rule may rest on a medium-confidence fact only when it states no figure.
         gxe.ExpectColumnValuesToBeInSet(column="confidence", value_set=["H", "M"]),
+    ]
+
+
+def coordinate_expectations() -> list:
+    """A place once, a point inside the region in decimal degrees, where it came from."""
+    return [
+        gxe.ExpectTableColumnsToMatchSet(column_set=COORDINATE_COLUMNS, exact_match=True),
+        gxe.ExpectColumnValuesToBeUnique(column="place"),
+        gxe.ExpectColumnValuesToNotBeNull(column="place"),
+        gxe.ExpectColumnValuesToMatchRegex(column="latitude", regex=REGION_LATITUDE),
+        gxe.ExpectColumnValuesToMatchRegex(column="longitude", regex=REGION_LONGITUDE),
+        gxe.ExpectColumnValuesToNotBeNull(column="latitude"),
+        gxe.ExpectColumnValuesToNotBeNull(column="longitude"),
+        gxe.ExpectColumnValuesToNotBeNull(column="source"),
     ]
 
 
@@ -172,6 +194,7 @@ def action_suites(frames: dict[str, pd.DataFrame], service_ids: list[str]) -> di
             ],
             "staff_id",
         ),
+        "settlement_coordinates": (coordinate_expectations(), "place"),
     }
 
 

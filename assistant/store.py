@@ -31,6 +31,7 @@ ACTION_TABLES = (
     "slot_words",
     "service_synonyms",
     "staff",
+    "settlement_coordinates",
 )
 # Everything pipelines/build_kb.py writes; a file without one of them is a stale build.
 REQUIRED_TABLES = frozenset({"answers", "messages", "services", "topics", "kb_meta",

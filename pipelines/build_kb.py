@@ -70,6 +70,8 @@ SNAPSHOT_SOURCES = {
     ),
 }
 DATE_COLUMNS = {"answers": "checked_on", "services": "checked_on"}
+# Checked as text (the pattern of a decimal degree), served as numbers.
+DOUBLE_COLUMNS = {"settlement_coordinates": ("latitude", "longitude")}
 
 ANSWER_COLUMNS = ["label", "answer", "next_step", "sources", "checked_on", "confidence"]
 MESSAGE_COLUMNS = ["key", "text"]
@@ -275,7 +277,7 @@ def validate(
 # Table and column names below come from this module's constants; values always travel
 # as parameters or registered frames.
 def load_frame(connection, name: str, frame: pd.DataFrame) -> int:
-    """Copy a pandas frame into a table; dates become DATE for the app."""
+    """Copy a pandas frame into a table; dates become DATE, coordinates DOUBLE."""
     connection.register("source_frame", frame)
     connection.execute(f"CREATE TABLE {name} AS SELECT * FROM source_frame")
     connection.unregister("source_frame")
@@ -283,6 +285,8 @@ def load_frame(connection, name: str, frame: pd.DataFrame) -> int:
     if name in DATE_COLUMNS:
         column = DATE_COLUMNS[name]
         connection.execute(f"ALTER TABLE {name} ALTER {column} SET DATA TYPE DATE")
+    for column in DOUBLE_COLUMNS.get(name, ()):
+        connection.execute(f"ALTER TABLE {name} ALTER {column} SET DATA TYPE DOUBLE")
     return len(frame)
 
 

@@ -272,10 +272,10 @@ def test_on_saturday_an_office_is_closed_until_monday(dialog_manager):
     assert "Сейчас открыт, до 14:00." in shatura.text
 
 
-def test_a_place_without_offices_nearby_gets_the_head_office(manager):
+def test_a_place_without_offices_in_its_district_gets_the_nearest(manager):
     (answer,) = talk(manager, "Где ближайший клиентский офис в Балашихе?")
 
-    assert "2-й Павелецкий проезд" in answer.text
+    assert "Клиентский офис «Реутов»: Реутов, ул. Гагарина, д. 26 — около 6 км" in answer.text
 
 
 # Booking.

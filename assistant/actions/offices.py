@@ -2,12 +2,15 @@
 
 from datetime import datetime
 
+import pandas as pd
+
 from ..hours import parse_hours
-from ..offices import FALLBACK, NEAREST, OfficeMatch, cell, find_offices
+from ..offices import DISTANCE, FALLBACK, NEARBY, NEAREST, OfficeMatch, cell, find_offices
 from .base import Action, Flow, Step
 from .moments import format_moment, format_time
 
 MAX_SHOWN = 4
+HEADERS = {NEAREST: "office_nearest", NEARBY: "office_nearby", FALLBACK: "office_fallback"}
 
 
 class OfficeAction(Action):
@@ -22,7 +25,8 @@ class OfficeAction(Action):
 
     def _read(self, flow: Flow, text: str, answering: bool) -> Step:
         match = find_offices(text, self.store.table("offices"),
-                             self.store.table("settlements"))
+                             self.store.table("settlements"),
+                             self.store.table("settlement_coordinates"))
         if match is None:
             flow.asking = "place"
             key = "office_place_not_read" if answering else "office_ask_place"
@@ -30,13 +34,8 @@ class OfficeAction(Action):
         return Step(self._answer(match))
 
     def _answer(self, match: OfficeMatch) -> str:
-        if match.kind == NEAREST:
-            header = self.store.message("office_nearest", place=match.place,
-                                        district=match.district)
-        elif match.kind == FALLBACK:
-            header = self.store.message("office_fallback", place=match.place)
-        else:
-            header = self.store.message("office_found", place=match.place)
+        key = HEADERS.get(match.kind, "office_found")
+        header = self.store.message(key, place=match.place, district=match.district)
         now = self.clock()
         rows = match.offices.head(MAX_SHOWN).to_dict("records")
         lines = [header, *(self._line(office, now) for office in rows)]
@@ -49,9 +48,17 @@ class OfficeAction(Action):
             name=office["name"],
             town=office["town"],
             address=office["address"],
+            distance=self._distance(office),
             hours=office["hours"],
             state=self.open_state(office, now),
         )
+
+    def _distance(self, office: dict) -> str:
+        """« — около 23 км» when the distance from the client's place is known."""
+        distance = office.get(DISTANCE)
+        if distance is None or pd.isna(distance):
+            return ""
+        return self.store.message("office_distance", km=max(1, round(distance)))
 
     def open_state(self, office: dict, now: datetime) -> str:
         """«Сейчас открыт, до 13:00.» or when it opens next, in Moscow time."""
