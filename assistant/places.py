@@ -20,6 +20,8 @@ from .text import lemma, normalize, words
 MATCH_SCORE = 85
 SHORT_NAME_SCORE = 92
 SHORT_NAME = 5
+# Too far to be taken for the street, close enough to be offered: «Ленена» → «ул. Ленина».
+SIMILAR_STREET_SCORE = 75
 MAX_NAME_WORDS = 3
 HOUSE_TOKEN = re.compile(r"^(\d{1,4})[а-я]?$")
 
@@ -223,6 +225,10 @@ def find_address(text: str, settlements: tuple[str, ...],
     tokens = tokens_of(text)
     street = named_street(tokens, streets)
     skip = set(range(street.start, street.end)) if street else set()
+    # «Московская область» is no settlement «Московский»: the word before a region word
+    # names the region.
+    skip |= {index - 1 for index, token in enumerate(tokens)
+             if index and token.lemma in region_nouns()}
 
     settlement = best_name(tokens, names_of(tuple(settlements)), skip)
     if settlement:
@@ -238,6 +244,21 @@ def find_address(text: str, settlements: tuple[str, ...],
     )
 
 
+def similar_streets(street: Street, candidates: tuple[Street, ...],
+                    limit: int = 2) -> list[Street]:
+    """Streets of the same kind whose name is close to this one, closest first."""
+    typed = street_name(street).typed or street.name.lower()
+    scored = []
+    for candidate in dict.fromkeys(candidates):
+        name = street_name(candidate)
+        if candidate.kind != street.kind or candidate.key == street.key:
+            continue
+        score = max(fuzz.ratio(typed, name.typed), fuzz.ratio(street.key, name.key))
+        if score >= SIMILAR_STREET_SCORE:
+            scored.append((-score, candidate.name, candidate))
+    return [candidate for *_, candidate in sorted(scored)[:limit]]
+
+
 def street_names(written: tuple[str, ...]) -> tuple[Street, ...]:
     """Distinct streets of the snapshot, for matching."""
     return tuple(dict.fromkeys(parse_street(name) for name in written))
@@ -246,6 +267,12 @@ def street_names(written: tuple[str, ...]) -> tuple[Street, ...]:
 @lru_cache(maxsize=1)
 def region_words() -> frozenset[str]:
     return frozenset(row[0] for row in read_rows("region_words.tsv"))
+
+
+@lru_cache(maxsize=1)
+def region_nouns() -> frozenset[str]:
+    """Region words that follow the region's name: «область», «район»."""
+    return frozenset(row[0] for row in read_rows("region_words.tsv") if row[1:] == ["after"])
 
 
 def named_place(text: str) -> str | None:

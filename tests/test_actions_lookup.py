@@ -81,7 +81,7 @@ def test_typos_case_forms_and_street_words_find_the_same_outage(manager, message
 
 
 def test_a_house_outside_the_outage_ranges_has_no_outage(manager, knowledge_store):
-    (answer,) = talk(manager, "Когда дадут свет? Внуково, ул. Дачная, 20")
+    (answer,) = talk(manager, "Когда дадут свет? Подольск, ул. Центральная, 50")
 
     assert "действующих и запланированных отключений" in answer.text
     assert HOT_LINE in answer.text and "светлаястрана.рф" in answer.text
@@ -104,13 +104,14 @@ def test_a_lane_is_not_the_street_of_the_same_name(manager):
     (street,) = talk(manager, f"{question} ул. Садовая 27")
 
     assert "05.12 13:00" in lane.text
-    assert "действующих и запланированных отключений" in street.text
+    assert "05.12 13:00" not in street.text
 
 
-def test_works_past_their_estimated_end_say_the_works_go_on(manager, knowledge_store):
+def test_works_past_their_estimated_end_say_when_they_were_due_to_end(manager):
     (answer,) = talk(manager, "Когда дадут свет в Вороново на ул. Садовой?")
 
-    assert knowledge_store.message("outage_overdue") in answer.text
+    assert "по сведениям на 03.12 08:00 работы должны были закончиться к 03.12 09:02" \
+        in answer.text
 
 
 def test_all_streets_lists_the_settlement_and_points_to_the_full_schedule(manager):
@@ -123,9 +124,9 @@ def test_all_streets_lists_the_settlement_and_points_to_the_full_schedule(manage
 
 
 def test_a_place_outside_the_snapshot_points_to_other_grid_companies(manager):
-    (answer,) = talk(manager, "Отключили свет в Москве, когда включат?")
+    (answer,) = talk(manager, "Отключили свет в Кашире, когда включат?")
 
-    assert "«Москва»" in answer.text
+    assert "«Кашира»" in answer.text
     assert "Мособлэнерго" in answer.text and HOT_LINE in answer.text
 
 

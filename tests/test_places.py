@@ -2,10 +2,11 @@
 
 import pytest
 
-from assistant.places import find_address, named_place
-from assistant.streets import parse_addresses
+from assistant.places import find_address, named_place, similar_streets
+from assistant.streets import parse_addresses, parse_street
 
-SETTLEMENTS = ("Внуково", "Лесной Городок", "Наро-Фоминск", "Подольск", "Сергиев Посад")
+SETTLEMENTS = ("Внуково", "Лесной Городок", "Московский", "Наро-Фоминск", "Подольск",
+               "Раменское", "Сергиев Посад")
 SNAPSHOT_CELLS = (
     "ул. Лесная, д. 28–44; ул. Вокзальная, д. 10–35",
     "ул. Садовый пер., д. 27, 39, 68; ул. Садовая; СНТ «Мечта»",
@@ -28,6 +29,9 @@ STREETS = tuple(part.street for cell in SNAPSHOT_CELLS for part in parse_address
         ("", None, None, None),
         ("😀😀😀", None, None, None),
         ("<b>Подольск</b>", "Подольск", None, None),
+        ("Московская область, Раменское, ул. Лесная", "Раменское", "ул. Лесная", None),
+        ("Моск. обл., г. Подольск, Вокзальная 15", "Подольск", "ул. Вокзальная", 15),
+        ("Раменский район, Внуково", "Внуково", None, None),
     ],
 )
 def test_an_address_is_read_from_a_message(message, settlement, street, house):
@@ -43,6 +47,22 @@ def test_a_street_we_know_nothing_of_is_still_read_as_a_street():
 
     assert address.street.name == "Несуществующая"
     assert address.street not in STREETS
+
+
+@pytest.mark.parametrize(
+    "typed, offered",
+    [
+        ("ул. Ленена", ["ул. Ленина"]),
+        ("ул. Космонавтов", []),
+        # A street is not offered for a lane.
+        ("пер. Ленена", []),
+    ],
+)
+def test_a_street_too_far_to_be_taken_is_offered_if_close(typed, offered):
+    known = tuple(parse_street(name) for name in ("ул. Ленина", "ул. Лесная"))
+    street = find_address(typed, (), known).street
+
+    assert [found.name for found in similar_streets(street, known)] == offered
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,18 @@
-"""Outages at the client's address: current and coming, from the dispatch snapshot."""
+"""Outages at the client's address: current, coming and overdue, from the dispatch snapshot.
+
+The last address answered is kept in the session's notes, so a follow-up («а когда
+дадут?») is answered for it, saying which address it is.
+"""
 
 import logging
+import re
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 import pandas as pd
 from rapidfuzz import fuzz
 
-from ..places import Address, find_address, named_place
+from ..places import Address, find_address, named_place, similar_streets
 from ..streets import Street, parse_addresses
 from .base import Action, Flow, Step
 from .moments import format_moment, in_moscow
@@ -23,25 +28,58 @@ CHOICE_SCORE = 80
 # Unreadable answers before the flow gives the hotline (place) or the whole settlement
 # (street) instead of asking once more.
 MAX_ATTEMPTS = 2
+# АО «Мособлэнерго» shares the territory of the Moscow region, not of Moscow
+# (domain facts, «Territory»): only there may another grid company serve the house.
+SHARED_REGION = "Московская область"
+LAST_ADDRESS = "last_address"
+REMEMBERED = "remembered"
+# The «Проверить другой адрес» button under an answer given for the session's last
+# address: it starts the lookup afresh from any point of the dialog.
+OTHER_ADDRESS = re.compile(r"^\W*проверить\s+друг\w*\s+адрес\w*\W*$", re.IGNORECASE)
 
 
 class OutageAction(Action):
     name = "outages"
     labels = frozenset({"outages"})
+    trigger = OTHER_ADDRESS
 
     def start(self, flow: Flow, text: str) -> Step:
-        return self._read(flow, text, answering=False)
+        if OTHER_ADDRESS.search(text):
+            return self._ask_address(flow)
+        address = self._find(text)
+        if address.settlement is None and self._recall(flow, address, text):
+            return self._answer(flow)
+        return self._read(flow, text, answering=False, address=address)
 
     def resume(self, flow: Flow, text: str) -> Step:
+        if OTHER_ADDRESS.search(text):
+            flow.slots.clear()
+            return self._ask_address(flow)
         if flow.asking == "street" and self._wants_all_streets(text):
             flow.slots["street"] = None
             return self._answer(flow)
         return self._read(flow, text, answering=True)
 
-    def _read(self, flow: Flow, text: str, answering: bool) -> Step:
+    def _find(self, text: str) -> Address:
+        return find_address(text, self._settlements(), self._streets())
+
+    def _recall(self, flow: Flow, address: Address, text: str) -> bool:
+        """Take the session's last address for a message that names no other place;
+        a street alone («а на Лесной?») is looked up in the last settlement."""
+        last = flow.notes.get(LAST_ADDRESS)
+        if last is None or named_place(text):
+            return False
+        settlement, street, house = last
+        if address.street:
+            street, house = address.street, address.house
+        flow.slots.update(settlement=settlement, street=street, house=house)
+        flow.slots[REMEMBERED] = True
+        return True
+
+    def _read(self, flow: Flow, text: str, answering: bool,
+              address: Address | None = None) -> Step:
         """Take what the message names, then ask for what is still missing."""
-        address = find_address(text, self._settlements(), self._streets())
-        remember(flow, address)
+        remember(flow, address or self._find(text))
 
         if "settlement" not in flow.slots:
             return self._ask_settlement(flow, text, answering)
@@ -53,6 +91,10 @@ class OutageAction(Action):
                 return self._answer(flow)
             return self._ask_street(flow, failed)
         return self._answer(flow)
+
+    def _ask_address(self, flow: Flow) -> Step:
+        flow.asking, flow.attempts = "settlement", 0
+        return Step(self.store.message("outage_ask_place"), done=False)
 
     def _ask_settlement(self, flow: Flow, text: str, answering: bool) -> Step:
         place = named_place(text)
@@ -86,27 +128,75 @@ class OutageAction(Action):
         now = self.clock()
         settlement = flow.slots["settlement"]
         street: Street | None = flow.slots.get("street")
-        outages = self._outages(settlement, street, flow.slots.get("house"), now)
+        house = flow.slots.get("house")
+        flow.notes[LAST_ADDRESS] = (settlement, street, house)
         place = settlement if street is None else f"{settlement}, {street.name}"
-        fresh = self._freshness(now)
-        if not outages:
-            return Step(self.store.message("outage_none", place=place, fresh=fresh))
+        lines, suggestions = [], ()
+        if flow.slots.pop(REMEMBERED, False):
+            other = self.store.message("outage_other_address")
+            lines.append(self.store.message("outage_remembered", place=place, other=other))
+            suggestions = (other,)
 
-        lines = [self.store.message("outage_found", place=place, count=len(outages))]
-        lines += [self._line(outage, now) for outage in outages[:SHOWN_OUTAGES]]
+        if street is not None and not self._has_street(settlement, street):
+            return self._unknown_street(flow, lines, suggestions, now)
+        outages = self._outages(settlement, street, house, now)
+        if not outages:
+            lines.append(self.store.message("outage_none", place=place,
+                                            fresh=self._freshness(now)))
+            if self._in_shared_region(settlement):
+                lines.append(self.store.message("outage_other_grid"))
+            return Step("\n".join(lines), suggestions=suggestions)
+
+        shown = outages[:SHOWN_OUTAGES]
+        lines.append(self.store.message("outage_found", place=place, count=len(outages)))
+        lines += [self._line(outage, now) for outage in shown]
         if len(outages) > SHOWN_OUTAGES:
             extra = len(outages) - SHOWN_OUTAGES
             lines.append(self.store.message("outage_more", count=extra))
-        lines += [fresh, self.store.message("outage_found_next")]
-        return Step("\n".join(lines))
+        if any(is_overdue(outage, now) for outage in shown):
+            # The line already says as of when; the hotline is the one next step.
+            lines.append(self.store.message("outage_overdue_next"))
+        else:
+            lines += [self._freshness(now), self.store.message("outage_found_next")]
+        return Step("\n".join(lines), suggestions=suggestions)
+
+    def _unknown_street(self, flow: Flow, lines: list[str], suggestions: tuple[str, ...],
+                        now: datetime) -> Step:
+        """A street the snapshot has no address on in this settlement: say so, offer
+        the settlement's outages and close streets, and how to report an outage."""
+        settlement, street = flow.slots["settlement"], flow.slots["street"]
+        log.info("outage lookup for a street the snapshot does not know")
+        lines.append(self.store.message("outage_street_unknown", street=street.name,
+                                        settlement=settlement,
+                                        fresh=self._freshness(now)))
+        similar = tuple(candidate.name for candidate in
+                        similar_streets(street, self._streets_of(settlement)))
+        if similar:
+            names = " или ".join(f"«{name}»" for name in similar)
+            lines.append(self.store.message("outage_street_similar", streets=names))
+        others = self._outages(settlement, None, None, now)
+        if others:
+            lines.append(self.store.message("outage_street_others", settlement=settlement,
+                                            count=len(others)))
+        lines.append(self.store.message("outage_report"))
+        if not similar and not others:
+            return Step("\n".join(lines), suggestions=suggestions)
+
+        if others:
+            similar += (self.store.message("outage_all_streets"),)
+        suggestions = similar + suggestions
+
+        # The offers are answers to «which street?»: the flow waits for one of them.
+        for slot in ("street", "house"):
+            flow.slots.pop(slot, None)
+        flow.asking, flow.attempts = "street", 0
+        return Step("\n".join(lines), done=False, suggestions=suggestions)
 
     def _outages(self, settlement: str, street: Street | None, house: int | None,
                  now: datetime) -> list[dict]:
         """Current and coming outages of the settlement, those of the street only."""
-        table = self.store.table("outages")
-        rows = table[table["settlement"].str.lower() == settlement.lower()]
         found = []
-        for row in rows.to_dict("records"):
+        for row in self._rows_of(settlement).to_dict("records"):
             parts = matching_parts(row["addresses"], street, house)
             if parts and is_relevant(row, now):
                 where = "; ".join(part.written for part in parts)
@@ -115,13 +205,15 @@ class OutageAction(Action):
 
     def _line(self, outage: dict, now: datetime) -> str:
         starts, ends = in_moscow(outage["starts_at"]), in_moscow(outage["ends_at"])
-        current = starts <= now
+        if is_overdue(outage, now):
+            key = "outage_line_overdue"
+        elif starts <= now:
+            key = "outage_line_current"
+        else:
+            key = "outage_line_upcoming"
         estimate = ""
-        if current and ends <= now:
-            estimate = self.store.message("outage_overdue")
-        elif outage["ends_at_is_estimate"]:
+        if outage["ends_at_is_estimate"]:
             estimate = self.store.message("outage_estimate")
-        key = "outage_line_current" if current else "outage_line_upcoming"
         return self.store.message(
             key,
             kind=outage["kind"],
@@ -131,12 +223,33 @@ class OutageAction(Action):
             ends=format_moment(ends),
             estimate=estimate,
             reason=outage["reason"],
+            snapshot=format_moment(in_moscow(outage["snapshot_at"])),
         )
 
     def _freshness(self, now: datetime) -> str:
         snapshot = in_moscow(self.store.table("outages")["snapshot_at"].max())
         key = "outage_stale" if now - snapshot > STALE_AFTER else "outage_fresh"
         return self.store.message(key, snapshot=format_moment(snapshot))
+
+    def _rows_of(self, settlement: str) -> pd.DataFrame:
+        table = self.store.table("outages")
+        return table[table["settlement"].str.lower() == settlement.lower()]
+
+    def _streets_of(self, settlement: str) -> tuple[Street, ...]:
+        """Every street the snapshot names in the settlement, finished outages too."""
+        return snapshot_streets(tuple(self._rows_of(settlement)["addresses"].dropna()))
+
+    def _has_street(self, settlement: str, street: Street) -> bool:
+        known = {(known.key, known.kind) for known in self._streets_of(settlement)}
+        return (street.key, street.kind) in known
+
+    def _in_shared_region(self, settlement: str) -> bool:
+        """True unless the gazetteer places the settlement outside the Moscow region."""
+        table = self.store.table("settlements")
+        if "region" not in table.columns:
+            return True
+        regions = table.loc[table["settlement"] == settlement, "region"].dropna()
+        return regions.empty or regions.iloc[0] == SHARED_REGION
 
     def _settlements(self) -> tuple[str, ...]:
         outages = self.store.table("outages")["settlement"]
@@ -156,7 +269,7 @@ def remember(flow: Flow, address: Address) -> None:
         flow.slots["house"] = address.house
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=256)
 def snapshot_streets(cells: tuple[str, ...]) -> tuple[Street, ...]:
     """Every distinct street of the snapshot's addresses."""
     parts = (part.street for cell in cells for part in parse_addresses(cell))
@@ -181,3 +294,10 @@ def is_relevant(outage: dict, now: datetime) -> bool:
         return False
     ends = in_moscow(outage["ends_at"]) if not pd.isna(outage["ends_at"]) else None
     return outage["status"] == IN_PROGRESS or (ends is not None and ends > now)
+
+
+def is_overdue(outage: dict, now: datetime) -> bool:
+    """Works the snapshot saw going on whose (estimated) end has already passed."""
+    if outage["status"] != IN_PROGRESS or pd.isna(outage["ends_at"]):
+        return False
+    return in_moscow(outage["ends_at"]) <= now
