@@ -95,7 +95,8 @@ class AppointmentAction(Action):
 
     def _read_office(self, flow: Flow, text: str, answering: bool) -> Step:
         offices = self.store.table("offices")
-        match = find_offices(text, offices, self.store.table("settlements"))
+        match = find_offices(text, offices, self.store.table("settlements"),
+                             self.store.table("settlement_coordinates"))
         if match is None:
             key = "booking_office_not_read" if answering else "booking_ask_office"
             return self._ask(flow, "office", key, understood=not answering)
