@@ -1,11 +1,12 @@
-"""Sorting out messages that cannot be classified: empty, emoji only, not Russian, huge."""
+"""Sorting out messages that cannot be classified: empty, emoji only, not Russian, huge,
+mostly markup; and whether a message is small talk at all."""
 
 import re
-from dataclasses import dataclass
-
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 
-from .text import fix_latin, squeeze_repeats, strip_markup
+from .text import RESOURCES, fix_latin, lemmas, normalize, squeeze_repeats, strip_markup
 
 MAX_MESSAGE_CHARS = 2000
 LETTER_OR_DIGIT = re.compile(r"[^\W_]")
@@ -13,6 +14,21 @@ CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 # Letters Russian does not have: a Ukrainian or Belarusian message.
 OTHER_CYRILLIC = re.compile(r"[іїєґў]", re.IGNORECASE)
 LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+LATIN_WORD = re.compile(r"[a-z']+", re.IGNORECASE)
+DIGIT = re.compile(r"\d")
+# Code is not the client's words: «<script>alert(1)</script>» says nothing.
+CODE_BLOCK = re.compile(
+    r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL
+)
+TAG = re.compile(r"<[^>]{0,200}>")
+# Markup that leaves less than this share of the message, and a word or two, hid the
+# question (or there was none): «<b>hi</b><script>…</script>» is asked to be rephrased.
+MIN_VISIBLE_SHARE = 0.25
+MAX_HIDDEN_WORDS = 2
+# Half of the Latin words common English ones: an English sentence, not translit.
+MIN_ENGLISH_SHARE = 0.5
+# Words of a greeting or a thanks beyond the courtesy words themselves («Мария»).
+MAX_SMALL_TALK_OTHER_WORDS = 2
 
 
 @dataclass(frozen=True)
@@ -24,10 +40,13 @@ class Checked:
 
 def check_message(raw: str | None) -> Checked:
     """Clean text plus the reason it cannot be classified, if any."""
+    raw = raw or ""
     # Squeezed before anything reads it: «Пррррривет» is a greeting, not a surname.
-    text = squeeze_repeats(strip_markup(raw or ""))
+    text = squeeze_repeats(strip_markup(CODE_BLOCK.sub(" ", raw)))
     truncated = len(text) > MAX_MESSAGE_CHARS
     text = text[:MAX_MESSAGE_CHARS]
+    if _mostly_markup(raw, text):
+        return Checked(text, "markup_only")
     if not text:
         return Checked(text, "empty_message")
     if not LETTER_OR_DIGIT.search(text):
@@ -38,9 +57,51 @@ def check_message(raw: str | None) -> Checked:
     return Checked(text, None, truncated)
 
 
+def _mostly_markup(raw: str, text: str) -> bool:
+    if not TAG.search(raw):
+        return False
+    few_words = len(text.split()) <= MAX_HIDDEN_WORDS
+    return few_words and len(text) < MIN_VISIBLE_SHARE * len(raw.strip())
+
+
 def _foreign_latin(text: str) -> bool:
     """Latin text that is neither the wrong layout nor transliterated Russian."""
     letters = LATIN.findall(text)
     if len(letters) <= len(CYRILLIC.findall(text)):
         return False
+    # Checked first: English words often read as Russian ones («to», «it», «mast»).
+    if is_english(text):
+        return True
     return not CYRILLIC.search(fix_latin(text))
+
+
+def is_english(text: str) -> bool:
+    """Most Latin words of the text are common English words."""
+    found = [word.lower() for word in LATIN_WORD.findall(text)]
+    if not found:
+        return False
+    known = sum(word in english_words() for word in found)
+    return known / len(found) >= MIN_ENGLISH_SHARE
+
+
+def is_small_talk(text: str) -> bool:
+    """No digits and hardly a word beyond greetings, thanks and polite words."""
+    if DIGIT.search(text):
+        return False
+    others = [word for word in lemmas(normalize(text)) if word not in courtesy_words()]
+    return len(others) <= MAX_SMALL_TALK_OTHER_WORDS
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    return _read_words("english_words.tsv")
+
+
+@lru_cache(maxsize=1)
+def courtesy_words() -> frozenset[str]:
+    return _read_words("courtesy_words.tsv")
+
+
+def _read_words(name: str) -> frozenset[str]:
+    lines = (RESOURCES / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and line[0] != "#")
