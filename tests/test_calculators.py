@@ -57,6 +57,10 @@ def test_a_voltage_or_an_area_is_not_read_as_power(text):
         ("сеть 380 В", 0.4),
         ("220 вольт", 0.4),
         ("15 кВт", None),
+        ("до 0,4", 0.4),
+        ("15 кВт, физлицо, до 0,4", 0.4),
+        ("0,4 кВт", None),
+        ("договор от 10.04.2026", None),
     ],
 )
 def test_voltage_is_read_in_kilovolts(text, kv):
@@ -244,6 +248,10 @@ def test_rules_in_force_follow_the_date():
         ("сколько стоит продление ТУ", "tu_extension"),
         ("подключаете газ?", "elsewhere_utilities"),
         ("есть ли у вас услуга по выносу столба", "grid_relocation"),
+        ("сколько стоит опломбирование счётчика", "meter_sealing"),
+        ("есть ли у вас опломбирование прибора учёта", "meter_sealing"),
+        ("нужно поставить пломбу на счётчик", "meter_sealing"),
+        ("есть ли у вас проверка счётчика", "meter_replacement"),
     ],
 )
 def test_the_catalogue_is_searched_by_meaning_and_with_typos(

@@ -29,6 +29,11 @@ class Flow:
     # What the action keeps for the rest of the session, across its flows: the same
     # dict each time the action starts again in this session.
     notes: dict[str, Any] = field(default_factory=dict)
+    # What the client said about the case in this session, shared by every action
+    # (kW, applicant, voltage, distance, dates): the same dict in all flows.
+    facts: dict[str, Any] = field(default_factory=dict)
+    # Slots this flow took from facts rather than from its own messages.
+    recalled: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,16 @@ class Action:
     def __init__(self, store: KnowledgeStore, clock: Clock) -> None:
         self.store = store
         self.clock = clock
+
+    def claim(self, text: str) -> str | None:
+        """A label of this action for a message the model gave to a topic that has only
+        a stored answer («есть ли у вас опломбирование» read as meter installation)."""
+        return None
+
+    def corrects(self, text: str) -> bool:
+        """True if the text, sent after this action's answer, only corrects what the
+        answer was for («нет, 30 кВт»), so the action should answer again."""
+        return False
 
     def start(self, flow: Flow, text: str) -> Step:
         """The first reply: read what the opening message says, answer or ask."""

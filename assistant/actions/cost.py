@@ -5,6 +5,7 @@ from .base import Flow, Step
 from .casework import CaseAction
 from .fees import quote
 from .phrasebook import compose, format_kw, format_rubles, text
+from .recall import is_correction, recall, recalled_line, remember
 from .rules import find_rule, in_force
 from .views import rows
 
@@ -22,14 +23,27 @@ class CostAction(CaseAction):
         )
         flow.slots["increase"] = flow.label == "capacity_increase_cost"
         self.read_case(flow, message)
-        return self.next_step(flow)
+        recall(flow)
+        return self.step_and_remember(flow)
 
     def resume(self, flow: Flow, message: str) -> Step:
         asked = flow.asking
+        named = self.read_case(flow, message)
         # A message naming other slots is not a failed answer: the question comes again.
-        if not self.read_case(flow, message):
+        if not named:
             return self.retry(flow, asked)
-        return self.next_step(flow)
+        # A slot the client names now is no longer one taken from earlier turns.
+        flow.recalled -= named
+        return self.step_and_remember(flow)
+
+    def step_and_remember(self, flow: Flow) -> Step:
+        # Remembered after the step: a power out of range is dropped there, not kept.
+        step = self.next_step(flow)
+        remember(flow)
+        return step
+
+    def corrects(self, text: str) -> bool:
+        return is_correction(self, text)
 
     def variant(self, flow: Flow, slot: str) -> str:
         return "_increase" if slot == "kw" and flow.slots.get("increase") else ""
@@ -65,7 +79,9 @@ class CostAction(CaseAction):
             values.update(fee=format_rubles(offer.fee), rate=format_rubles(offer.rate))
         headline = text(self.store, rule["text_key"], **values)
 
-        bullets = []
+        also = ("kw_existing",) if slots.get("increase") else ()
+        recalled = recalled_line(self.store, flow, rule, also)
+        bullets = [recalled] if recalled else []
         if offer.fee is None:
             bullets.append(text(self.store, "fee_rate_unconfirmed"))
         bullets += [

@@ -7,6 +7,14 @@ from .base import Flow, Step
 from .casework import CaseAction
 from .dates import format_date, read_date
 from .phrasebook import compose, phrase, text
+from .recall import (
+    is_correction,
+    recall,
+    recall_start,
+    recalled_line,
+    remember,
+    remember_start,
+)
 from .rules import filled, find_rule
 from .views import rows
 from .workdays import add_period, calendar_confirmed
@@ -32,7 +40,8 @@ class DeadlineAction(CaseAction):
         flow.slots["stage"] = STAGES[flow.label]
         self.read_case(flow, message)
         self.read_start(flow, message)
-        return self.next_step(flow)
+        recall(flow)
+        return self.step_and_remember(flow)
 
     def resume(self, flow: Flow, message: str) -> Step:
         asked = flow.asking
@@ -43,7 +52,23 @@ class DeadlineAction(CaseAction):
         # A message naming other slots is not a failed answer: the question comes again.
         if not named and not dated:
             return self.retry(flow, asked)
-        return self.next_step(flow)
+        # A slot the client names now is no longer one taken from earlier turns.
+        flow.recalled -= named
+        return self.step_and_remember(flow)
+
+    def step_and_remember(self, flow: Flow) -> Step:
+        # Remembered after the step: a power out of range is dropped there, not kept.
+        step = self.next_step(flow)
+        remember(flow)
+        return step
+
+    def read_correction(self, flow: Flow, message: str) -> bool:
+        """«Нет, 30 кВт» instead of the date: the rule is chosen again for the new case."""
+        flow.asking = None
+        named = self.read_case(flow, message)
+        flow.recalled -= named
+        flow.asking = "start"
+        return bool(named)
 
     def read_start(self, flow: Flow, message: str) -> bool:
         found = read_date(message, self.clock().date())
@@ -52,9 +77,15 @@ class DeadlineAction(CaseAction):
         flow.slots["start"] = found
         return True
 
+    def corrects(self, text: str) -> bool:
+        return is_correction(self, text)
+
     def resume_date(self, flow: Flow, message: str) -> Step:
         """The optional date after the rule was given: the due date, or a polite end."""
-        if not self.read_start(flow, message):
+        dated = self.read_start(flow, message)
+        if not dated and self.read_correction(flow, message):
+            return self.step_and_remember(flow)
+        if not dated:
             flow.attempts += 1
             if flow.attempts >= 2:
                 return Step(
@@ -68,6 +99,7 @@ class DeadlineAction(CaseAction):
                 suggestions=unreadable.suggestions,
             )
         rule = self.match(flow).rule
+        remember_start(flow, rule["counted_from"], flow.slots["start"])
         next_step = text(self.store, f"term_next_{flow.slots['stage']}")
         return Step(
             text=compose(self.due_line(rule, flow.slots["start"]), [], next_step)
@@ -93,13 +125,17 @@ class DeadlineAction(CaseAction):
         if match.rule is None:
             return self.give_up(flow)
 
-        rule, start = match.rule, flow.slots.get("start")
-        bullets = [
+        rule = match.rule
+        start = flow.slots.get("start") or recall_start(flow, rule["counted_from"])
+        recalled = recalled_line(self.store, flow, rule)
+        bullets = [recalled] if recalled else []
+        bullets += [
             text(self.store, f"{self.prefix}assumed_{slot}") for slot in match.assumed
         ]
         headline = text(self.store, rule["text_key"])
         next_step = text(self.store, f"term_next_{flow.slots['stage']}")
         if start is not None and filled(rule.get("amount_max")):
+            remember_start(flow, rule["counted_from"], start)
             headline = f"{self.due_line(rule, start)}\n{headline}"
         elif filled(rule.get("amount_max")):
             # The rule is given; the date it falls on needs the client's own date.

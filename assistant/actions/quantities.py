@@ -23,6 +23,10 @@ METRE_PATTERN = re.compile(NUMBER + r"\s*(" + METRE_UNIT + ")")
 FROM_TO_PATTERN = re.compile(
     r"\bс\s+" + NUMBER + r"\s*(?:квт|kw|кв)?\s*(?:до|на)\s+" + NUMBER
 )
+# «до 0,4» with no unit: no one asks for 0.4 kW, so these figures are the low voltage.
+LOW_VOLTAGE_FIGURE = re.compile(
+    r"(?<![\d.,])0[.,](?:4|38|23)(?![\d.,])(?!\s*" + KW_UNIT + ")"
+)
 BARE_NUMBER = re.compile(r"^\D{0,20}?" + NUMBER + r"\D{0,20}$")
 CYRILLIC_WORD = re.compile(r"[а-яё]+")
 # Voltage classes of the grid, kV: a number with «кВ» among them is a voltage.
@@ -104,7 +108,7 @@ def read_kw_change(text: str) -> tuple[float, float] | None:
 
 
 def read_voltage(text: str) -> float | None:
-    """Voltage in kV: «10 кВ» → 10; «380 В» or «220 вольт» → 0.4."""
+    """Voltage in kV: «10 кВ» → 10; «380 В», «220 вольт» or a bare «0,4» → 0.4."""
     prepared = prepare(text)
     for match in KV_PATTERN.finditer(prepared):
         value = to_float(match.group(1))
@@ -113,6 +117,8 @@ def read_voltage(text: str) -> float | None:
     for match in VOLT_PATTERN.finditer(prepared):
         if to_float(match.group(1)) in HOUSEHOLD_VOLTS:
             return LOW_VOLTAGE_KV
+    if LOW_VOLTAGE_FIGURE.search(prepared):
+        return LOW_VOLTAGE_KV
     return None
 
 

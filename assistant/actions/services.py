@@ -1,6 +1,9 @@
 """Services: is there such a service, its price, its time and how to order it, found
 by a fuzzy search of the catalogue (data/kb/services.csv, service_synonyms.csv)."""
 
+from functools import lru_cache
+
+from ..text import RESOURCES
 from .base import Action, Flow, Step
 from .catalogue import (
     best_targets,
@@ -10,6 +13,7 @@ from .catalogue import (
     service_fillers,
 )
 from .phrasebook import compose, phrase, text
+from .vocabulary import Phrase, first_value, message_lemmas
 
 ASPECTS = {
     "services_availability": "availability",
@@ -24,18 +28,42 @@ HEADLINES = {
     "time": "svc_time_headline",
     "apply": "svc_apply_headline",
 }
-# Details after the headline, per aspect: what the catalogue says beyond the question.
-DETAILS = {
-    "availability": ("svc_price", "svc_time"),
-    "cost": ("svc_time",),
-    "time": ("svc_price",),
-    "apply": ("svc_price", "svc_time"),
+# The same headline when the catalogue holds no figure for what was asked.
+UNKNOWN_HEADLINES = {
+    "cost": ("price", "svc_cost_headline_unknown"),
+    "time": ("time", "svc_time_headline_unknown"),
 }
+# Details after the headline, per aspect: what the catalogue says beyond the question.
+UNKNOWN_KEYS = frozenset(key for _, key in UNKNOWN_HEADLINES.values())
+DETAILS = {
+    "availability": ("price", "time"),
+    "cost": ("time",),
+    "time": ("price",),
+    "apply": ("price", "time"),
+}
+DETAIL_KEYS = {"price": "svc_price", "time": "svc_time"}
+# A price or term the catalogue does not know is written as a dash.
+NOT_KNOWN = frozenset({"", "—", "-"})
+QUESTION_SLOT = "service_question"
 
 
 class ServiceAction(Action):
     name = "services"
     labels = frozenset(ASPECTS)
+
+    def claim(self, message: str) -> str | None:
+        """The services topic of a message asked the way a service is asked about
+        («есть ли у вас …», «сколько стоит …») that names a service of the catalogue."""
+        label = first_value(question_phrases(), QUESTION_SLOT, message_lemmas(message))
+        if label is None:
+            return None
+        found = best_targets(self.query(message), search_pairs(self.store))
+        if not found or any(is_elsewhere(candidate.target) for candidate in found):
+            return None
+        return label
+
+    def query(self, message: str) -> str:
+        return query_words(message, service_fillers(self.store))
 
     def start(self, flow: Flow, text: str) -> Step:
         return self.find(flow, text, first=True)
@@ -44,7 +72,7 @@ class ServiceAction(Action):
         return self.find(flow, text, first=False)
 
     def find(self, flow: Flow, message: str, first: bool) -> Step:
-        query = query_words(message, service_fillers(self.store))
+        query = self.query(message)
         services = {service.service_id: service for service in self.store.services()}
         offered = flow.slots.get("offered")
         pairs = search_pairs(self.store)
@@ -83,22 +111,59 @@ class ServiceAction(Action):
         )
 
     def describe(self, service, aspect: str) -> str:
+        """Yes or the figure first, what the catalogue knows, then how to order it."""
         values = {
             "name": service.name,
             "price": service.price,
             "duration": service.execution_time,
             "ordering": service.how_to_order,
         }
+        known = {
+            "price": service.price.strip() not in NOT_KNOWN,
+            "time": service.execution_time.strip() not in NOT_KNOWN,
+        }
         confirmed = service.confidence in ASSERTED
-        if aspect in HEADLINES:
-            headline = text(self.store, HEADLINES[aspect], **values)
-        else:
-            headline = text(
-                self.store, "svc_offered" if confirmed else "svc_unconfirmed", **values
-            )
-        bullets = [service.description] if aspect == "availability" else []
-        if confirmed:
-            bullets += [text(self.store, key, **values) for key in DETAILS[aspect]]
-        else:
-            bullets.append(text(self.store, "svc_estimate"))
-        return compose(headline, bullets, text(self.store, "svc_next_step"))
+        key = headline_key(aspect, confirmed, known)
+        headline = text(self.store, key, **values)
+        # Without the figure asked for, what the catalogue does know is the answer.
+        described = aspect == "availability" or key in UNKNOWN_KEYS
+        bullets = [service.description] if described else []
+        bullets += self.details(aspect, values, known, confirmed)
+        # An apply answer already says how to order; the others end with the service's way.
+        next_key = "svc_next_step" if aspect == "apply" else "svc_order"
+        return compose(headline, bullets, text(self.store, next_key, **values))
+
+    def details(self, aspect: str, values: dict, known: dict, confirmed: bool) -> list:
+        """Price and term beyond the question; what the catalogue lacks is said once."""
+        if not confirmed:
+            # An unconfirmed service's headline already says its terms are not known.
+            return [text(self.store, "svc_estimate")] if known["price"] else []
+        wanted = DETAILS[aspect]
+        lines = [
+            text(self.store, DETAIL_KEYS[detail], **values)
+            for detail in wanted
+            if known[detail]
+        ]
+        missing = [detail for detail in wanted if not known[detail]]
+        if missing:
+            lines.append(text(self.store, "svc_not_known_" + "_".join(missing)))
+        return lines
+
+
+def headline_key(aspect: str, confirmed: bool, known: dict) -> str:
+    if aspect in UNKNOWN_HEADLINES:
+        detail, key = UNKNOWN_HEADLINES[aspect]
+        if not known[detail]:
+            return key
+    if aspect in HEADLINES:
+        return HEADLINES[aspect]
+    return "svc_offered" if confirmed else "svc_unconfirmed"
+
+
+@lru_cache(maxsize=1)
+def question_phrases() -> list[Phrase]:
+    """How a service is asked about (resources/service_questions.tsv), as slot phrases."""
+    path = RESOURCES / "service_questions.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    pairs = [line.split("\t") for line in lines if line and not line.startswith("#")]
+    return [Phrase(QUESTION_SLOT, label, tuple(words.split())) for label, words in pairs]
