@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 
 from .actions import Action, Clock, Flow, Step, build_actions
 from .classifier import NO_SERVICE, Prediction, TopicClassifier
-from .guard import MAX_MESSAGE_CHARS, check_message
+from .guard import DIGIT, MAX_MESSAGE_CHARS, check_message, is_small_talk
 from .labels import DIALOG_GROUP, OUT_OF_SCOPE, load_topics
 from .mask import mask_text, tags
 from .store import KnowledgeStore
@@ -30,6 +30,8 @@ CANCEL_WORDS = frozenset({"отмена", "отменить", "стоп", "хв�
 NOT_RUSSIAN = "not_russian"
 # A code or a name in Latin letters is short; a longer Latin message is foreign text.
 MAX_LATIN_ANSWER_WORDS = 3
+# Typed messages that fit no choice before the clarification gives way to the fallback.
+MAX_RETYPED_CHOICES = 2
 
 
 def moscow_now() -> datetime:
@@ -54,9 +56,16 @@ class Session:
     flow: Flow | None = None
     # Flow.notes of each action, by action name.
     notes: dict[str, dict] = field(default_factory=dict)
+    # Flow.facts: what the client said about the case (kW, applicant, dates), for every
+    # flow of the session.
+    facts: dict = field(default_factory=dict)
     # The client's words behind the open clarification: the chosen topic's action reads
     # them («15 кВт») as if the message had been classified at once.
     clarified_text: str = ""
+    # Messages typed after the open clarification that fitted none of its choices.
+    retyped_choices: int = 0
+    # The label of the last flow that ended: a short correction re-runs it.
+    finished_flow: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,8 @@ class DialogManager:
                                  checked.text)
         elif session.flow:
             reply = self._continue_flow(session, checked.text, masked)
+        elif session.choices:
+            reply = self._typed_after_clarification(session, checked.text, masked)
         elif not any(ch.isalpha() for ch in checked.text):
             # «300» with no question open says nothing of a topic; a guess would be noise.
             reply = self._service_reply("numbers_only", masked)
@@ -177,6 +188,10 @@ class DialogManager:
     def _respond(self, session: Session, prediction: Prediction, masked: str,
                  text: str) -> Reply:
         """Answer, clarify or fall back by the model's confidence."""
+        prediction = self._without_small_talk(prediction, text)
+        taken = self._taken_over(session, prediction, text)
+        if taken:
+            return self._answer(session, taken, 1.0, masked, prediction.top, text)
         thresholds = self.classifier.thresholds
         if prediction.confidence >= thresholds.answer:
             return self._answer(session, prediction.label, prediction.confidence, masked,
@@ -184,6 +199,7 @@ class DialogManager:
         if prediction.confidence >= thresholds.clarify:
             reply = self._clarify(session, prediction, masked)
             session.clarified_text = text if reply.outcome == CLARIFIED else ""
+            session.retyped_choices = 0
             return reply
         return self._fallback(session, prediction, masked)
 
@@ -197,11 +213,14 @@ class DialogManager:
         session.flow = None
         action = self.actions.get(label)
         if action is None:
+            if topic.group != DIALOG_GROUP:
+                # The client moved on: a bare «30 кВт» no longer corrects the last flow.
+                session.finished_flow = None
             return Reply(label, confidence, self.store.answer(label).text, ANSWERED,
                          masked, top=top)
 
         notes = session.notes.setdefault(action.name, {})
-        flow = Flow(action=action.name, label=label, notes=notes)
+        flow = Flow(action=action.name, label=label, notes=notes, facts=session.facts)
         step = action.start(flow, text)
         return self._flow_reply(session, flow, step, confidence, masked, top)
 
@@ -228,9 +247,79 @@ class DialogManager:
         return self._flow_reply(session, flow, step, prediction.confidence, masked,
                                 prediction.top)
 
+    def _without_small_talk(self, prediction: Prediction, text: str) -> Prediction:
+        """The prediction without small-talk labels when the message is more than that.
+
+        «до 0,4» or «до 15» look like «до свидания» to the model; a goodbye would end
+        the conversation of a client who is giving figures."""
+        if not self._is_small_talk_label(prediction.label) or is_small_talk(text):
+            return prediction
+        top = [(label, p) for label, p in prediction.top
+               if not self._is_small_talk_label(label)]
+        if not top:
+            return Prediction(OUT_OF_SCOPE, 0.0, [])
+        return Prediction(top[0][0], top[0][1], top)
+
+    def _is_small_talk_label(self, label: str) -> bool:
+        return self.topics[label].service == SMALL_TALK
+
+    def _taken_over(self, session: Session, prediction: Prediction,
+                    text: str) -> str | None:
+        """A topic an action takes over from a topic that only has a stored answer.
+
+        «есть ли у вас опломбирование» is a catalogue question, not meter installation;
+        «не 15, а 30 кВт» after a cost answer asks for the cost again, not how to apply."""
+        predicted = self.actions.get(prediction.label)
+        if predicted is None:
+            for action in dict.fromkeys(self.actions.values()):
+                label = action.claim(text)
+                if label:
+                    return label
+        finished = session.finished_flow
+        if not finished or not self.actions[finished].corrects(text):
+            return None
+        # A confident question for another action («а сроки для 30 кВт?») is its own.
+        elsewhere = predicted is not None and predicted is not self.actions[finished]
+        if elsewhere and self._confident(prediction):
+            return None
+        return finished
+
+    def _typed_after_clarification(self, session: Session, text: str,
+                                   masked: str) -> Reply:
+        """Words typed instead of a button: more about the same question, or a new one.
+
+        «15 кВт, физлицо» after «какой срок подключения?» adds to the question; read
+        together the two messages usually name their topic, and the flow then reads
+        every figure of both. Messages that name nothing keep the choices, twice at most."""
+        offered = {choice.label for choice in session.choices}
+        combined = f"{session.clarified_text} {text}".strip()
+        alone = self._without_small_talk(self._predict(session, masked), text)
+        if self._confident(alone) and alone.label in offered:
+            return self._answer(session, alone.label, alone.confidence, masked,
+                                alone.top, combined)
+        together = self._without_small_talk(
+            self._predict(session, self._mask(session, combined)), text)
+        # Figures are details of the open question; words alone may ask a new one.
+        readings = [(together, combined), (alone, text)]
+        if not DIGIT.search(text):
+            readings.reverse()
+        for prediction, words in readings:
+            if self._confident(prediction):
+                return self._respond(session, prediction, masked, words)
+        session.retyped_choices += 1
+        if session.retyped_choices > MAX_RETYPED_CHOICES:
+            return self._fallback(session, alone, masked)
+        session.clarified_text = combined
+        return self._ask_again(session, masked)
+
+    def _confident(self, prediction: Prediction) -> bool:
+        return prediction.confidence >= self.classifier.thresholds.answer
+
     def _flow_reply(self, session, flow: Flow, step: Step, confidence, masked,
                     top) -> Reply:
         session.flow = None if step.done else flow
+        if step.done:
+            session.finished_flow = flow.label
         return Reply(flow.label, confidence, step.text, ANSWERED, masked, top=top,
                      suggestions=list(step.suggestions), action=flow.action)
 

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from assistant.actions.phrasebook import phrase
 from assistant.classifier import Thresholds
 from assistant.dialog import ANSWERED, CLARIFIED, FALLBACK, DialogManager
 from assistant.guard import MAX_MESSAGE_CHARS
@@ -248,3 +249,89 @@ def test_small_talk_inside_a_flow_does_not_end_it(dialog_manager, text):
 
     assert reply.label == "tp_primary_cost"
     assert session.flow is not None
+
+
+SMALL_TALK_LABELS = {"greeting", "thanks", "goodbye"}
+
+
+@pytest.mark.parametrize("text", ["до 0,4", "до 15", "спасибо, 15 кВт", "пока 380 В"])
+def test_a_message_with_figures_is_never_answered_as_small_talk(
+    dialog_manager, knowledge_store, session, text
+):
+    reply = dialog_manager.reply(session, text)
+
+    assert reply.label not in SMALL_TALK_LABELS
+    assert reply.text not in {knowledge_store.answer(label).text
+                              for label in SMALL_TALK_LABELS}
+
+
+def test_details_typed_instead_of_a_button_keep_the_choices_and_reach_the_flow(
+    clarifying_manager, knowledge_store, session
+):
+    offered = clarifying_manager.reply(
+        session, "какой срок подключения, договор заключили 10.11.2026").choices
+    details = clarifying_manager.reply(session, "15 кВт, физлицо")
+    voltage = clarifying_manager.reply(session, "до 0,4")
+    chosen = clarifying_manager.choose(session, "tp_implementation_deadlines")
+    due = clarifying_manager.reply(session, "До 15 м")
+
+    for reply in (details, voltage):
+        assert reply.outcome == CLARIFIED
+        assert reply.choices == offered
+    assert chosen.text == phrase(knowledge_store, "term_ask_distance").text
+    assert "не позднее 22.12.2026" in due.text
+
+
+def test_a_clarification_gives_way_after_messages_that_fit_no_choice(
+    clarifying_manager, session
+):
+    clarifying_manager.reply(session, AMBIGUOUS)
+    replies = [clarifying_manager.reply(session, "ну вот так") for _ in range(3)]
+
+    assert [reply.outcome for reply in replies] == [CLARIFIED, CLARIFIED, FALLBACK]
+    assert session.choices == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How much does it cost to connect my house to the grid?",
+        "Is it free?",
+        "hi alert(1)",
+    ],
+)
+def test_an_english_sentence_gets_the_bilingual_reply(
+    dialog_manager, knowledge_store, session, text
+):
+    reply = dialog_manager.reply(session, text)
+
+    assert reply.text == knowledge_store.message("not_russian")
+
+
+def test_a_message_that_is_mostly_markup_is_asked_to_be_rephrased(
+    dialog_manager, knowledge_store, session
+):
+    reply = dialog_manager.reply(session, "<b>hi</b><script>alert(1)</script>")
+
+    assert reply.text == knowledge_store.message("markup_only")
+    assert reply.label not in SMALL_TALK_LABELS
+
+
+@pytest.mark.parametrize("text", ["skolko stoit podkluchenie", "kogda dadut svet"])
+def test_transliterated_russian_is_still_read_as_russian(
+    dialog_manager, knowledge_store, session, text
+):
+    reply = dialog_manager.reply(session, text)
+
+    assert reply.text != knowledge_store.message("not_russian")
+
+
+@pytest.mark.parametrize("text", ["15 kw", "ok", "Hello"])
+def test_a_short_latin_answer_inside_a_flow_reaches_the_flow(dialog_manager, text):
+    session = dialog_manager.new_session()
+    dialog_manager.choose(session, "tp_primary_cost")
+
+    reply = dialog_manager.reply(session, text)
+
+    assert reply.label == "tp_primary_cost"
+    assert reply.action == "connection_cost"
