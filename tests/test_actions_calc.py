@@ -93,6 +93,13 @@ def test_a_cost_question_reads_power_and_applicant_from_the_first_message(
     assert session.flow is None
 
 
+def test_a_four_in_the_power_is_not_taken_for_the_voltage(manager, session):
+    first = open_topic(manager, session, "Сколько стоит подключить дом на 4 кВт?",
+                       "tp_primary_cost")
+
+    assert first.text == question(manager, "cost_ask_voltage_kv")
+
+
 def test_an_unconfirmed_rate_gives_no_invented_figure(manager, session):
     open_topic(
         manager,
