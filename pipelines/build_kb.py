@@ -95,6 +95,7 @@ REQUIRED_MESSAGE_KEYS = [
     "emoji_only",
     "numbers_only",
     "too_long",
+    "markup_only",
     "not_russian",
     "handoff",
     "privacy_notice",
