@@ -27,7 +27,9 @@ VECTOR_CACHE = 50_000
 # groups to rewordings of one question (largest about 70 of 1,100 texts).
 DISTANCE = 0.3
 TYPICAL_COUNT = 3
-# Messages with no word Navec knows (emoji, gibberish, Latin) form a group of their own.
+# Messages with no word Navec knows (digits, emoji, placeholders, gibberish) have a zero
+# vector: they are not clustered but kept in one group of their own, listed last and
+# with no topic, since nothing in them points to one.
 NO_KNOWN_WORDS = "no-known-words"
 
 TEXTS_SQL = """
@@ -53,15 +55,16 @@ WITH topic_votes AS (
 SELECT members.cluster, sum(turns) AS size, count(*) AS texts,
        list(ranked.masked_text ORDER BY place) FILTER (WHERE place <= {typical})
            AS typical,
-       any_value(likeliest.label) AS topic,
-       any_value(topics.topic_title) AS topic_title,
-       any_value(likeliest.votes) / sum(turns) AS topic_share
-FROM members
+       any_value(likeliest.label) FILTER (WHERE NOT wordless) AS topic,
+       any_value(topics.topic_title) FILTER (WHERE NOT wordless) AS topic_title,
+       any_value(likeliest.votes) FILTER (WHERE NOT wordless) / sum(turns)
+           AS topic_share
+FROM (SELECT *, cluster = $wordless AS wordless FROM members) AS members
 JOIN ranked USING (cluster, masked_text)
 JOIN likeliest USING (cluster)
 LEFT JOIN topics ON topics.label = likeliest.label
 GROUP BY members.cluster
-ORDER BY size DESC, members.cluster
+ORDER BY members.cluster = $wordless, size DESC, members.cluster
 """
 
 
@@ -93,7 +96,9 @@ def find_clusters(
     if members.empty:
         return Clusters(empty_summary(), members)
     summary = snapshot.query(
-        SUMMARY_SQL.format(typical=TYPICAL_COUNT), tables={"members": members}
+        SUMMARY_SQL.format(typical=TYPICAL_COUNT),
+        {"wordless": NO_KNOWN_WORDS},
+        tables={"members": members},
     )
     return Clusters(summary, members)
 
