@@ -4,11 +4,13 @@ import logging
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from assistant.accounts import AnalystAccounts
 from assistant.analytics import SOURCES, TurnFilter, TurnSnapshot
+from assistant.analytics.clusters import NO_KNOWN_WORDS
 from assistant.analytics.snapshot import history_path
 from assistant.chatlog import chatlog_dir
 from assistant.labels import load_topics
@@ -32,8 +34,31 @@ GROUP_TITLES = {
     "general": "общие",
     "dialog": "диалог",
 }
+# volume_over_time's key for turns whose label has no topic group.
+UNKNOWN_KEY = "unknown"
+UNKNOWN_TITLE = "не определена"
+WORDLESS_TITLE = "без слов: цифры, эмодзи, коды"
+# An empty filter keeps everything, which is what its placeholder says.
+ALL_PLACEHOLDER = "все"
+# Cells without a value (a baseline figure it has not, a topic without an answer).
+MISSING = "—"
 DEFAULT_DAYS = 365
-MOSCOW = ZoneInfo("Europe/Moscow")
+TIMEZONE = "Europe/Moscow"
+MOSCOW = ZoneInfo(TIMEZONE)
+# d3's ru-RU locale, with months in the nominative: an axis tick reads «февраль».
+RUSSIAN_TIME = alt.TimeLocale(
+    dateTime="%A, %e %B %Y г. %X",
+    date="%d.%m.%Y",
+    time="%H:%M:%S",
+    periods=["AM", "PM"],
+    days=["воскресенье", "понедельник", "вторник", "среда", "четверг", "пятница",
+          "суббота"],
+    shortDays=["вс", "пн", "вт", "ср", "чт", "пт", "сб"],
+    months=["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+            "сентябрь", "октябрь", "ноябрь", "декабрь"],
+    shortMonths=["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт",
+                 "ноя", "дек"],
+)
 NOT_LOGGED_IN = (
     "Эта страница доступна аналитикам после входа: откройте страницу "
     "«Вход для аналитиков» по адресу /login."
@@ -138,31 +163,22 @@ def filter_sidebar(
             key="filter_dates",
         )
         start, end = chosen if len(chosen) == 2 else (chosen[0], chosen[0])
-        sources = st.multiselect(
-            "Источник", SOURCES, format_func=SOURCE_TITLES.get, key="filter_sources"
+        sources = choose_all_or_some(
+            "Источник", SOURCES, SOURCE_TITLES.get, "filter_sources"
         )
-        channels = st.multiselect(
-            "Канал",
-            list(CHANNEL_TITLES),
-            format_func=CHANNEL_TITLES.get,
-            key="filter_channels",
+        channels = choose_all_or_some(
+            "Канал", list(CHANNEL_TITLES), CHANNEL_TITLES.get, "filter_channels"
         )
-        groups = st.multiselect(
-            "Группа тем",
-            list(GROUP_TITLES),
-            format_func=GROUP_TITLES.get,
-            key="filter_groups",
+        groups = choose_all_or_some(
+            "Группа тем", list(GROUP_TITLES), GROUP_TITLES.get, "filter_groups"
         )
-        labels = st.multiselect(
-            "Тема",
-            list(topics),
-            format_func=lambda label: topics[label].title,
-            key="filter_labels",
+        labels = choose_all_or_some(
+            "Тема", list(topics), lambda label: topics[label].title, "filter_labels"
         )
         chosen_reasons = ()
         if reasons:
-            chosen_reasons = st.multiselect(
-                "Причина", list(reasons), format_func=reasons.get, key="filter_reasons"
+            chosen_reasons = choose_all_or_some(
+                "Причина", list(reasons), reasons.get, "filter_reasons"
             )
     return TurnFilter(
         start=start,
@@ -175,5 +191,33 @@ def filter_sidebar(
     )
 
 
+def choose_all_or_some(label: str, options, format_func, key: str) -> list:
+    """A filter's multiselect; nothing chosen means every option."""
+    return st.multiselect(
+        label, options, format_func=format_func, key=key, placeholder=ALL_PLACEHOLDER
+    )
+
+
 def share(value) -> str:
-    return "—" if value is None or value != value else f"{value:.0%}"
+    return MISSING if value is None or value != value else f"{value:.0%}"
+
+
+def show_table(data, **options) -> None:
+    """A table without its index; a missing value shows as a dash, not «None»."""
+    st.dataframe(data, hide_index=True, placeholder=MISSING, **options)
+
+
+def group_title(group: str | None) -> str:
+    if group is None or group != group or group == UNKNOWN_KEY:
+        return UNKNOWN_TITLE
+    return GROUP_TITLES.get(group, group)
+
+
+def cluster_title(cluster: str) -> str:
+    """How a group of similar messages is named on the pages."""
+    return WORDLESS_TITLE if cluster == NO_KNOWN_WORDS else cluster
+
+
+def russian_dates(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with Russian month and weekday names on its time axes and tooltips."""
+    return chart.configure(locale=alt.Locale(time=RUSSIAN_TIME))

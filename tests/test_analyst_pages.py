@@ -1,6 +1,10 @@
 """The analyst pages through AppTest: the login, its guard on every page, the pages
 with their filters, and the clients' thumbs that reach them."""
 
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -72,6 +76,23 @@ LIVE_TURNS = [
         "u1", 1, "outages", "answered", 0.95, "когда дадут свет", channel="utp", days=3
     ),
 ]
+
+
+# Unresolved texts with no word Navec knows, more of them than any real group has.
+WORDLESS_TURNS = [
+    turn(f"w{number}", 1, "out_of_scope", "fallback", 0.1, text, channel="utp", days=4)
+    for number, text in enumerate(["8825", "😀😀👍", "<APPLICATION>", "2222"])
+]
+WORDLESS_TITLE = "без слов: цифры, эмодзи, коды"
+FILTER_KEYS = [
+    "filter_sources",
+    "filter_channels",
+    "filter_groups",
+    "filter_labels",
+    "filter_reasons",
+]
+RUSSIAN_GROUPS = {"присоединение", "передача энергии", "услуги", "общие", "диалог"}
+MOSCOW = ZoneInfo("Europe/Moscow")
 
 
 @pytest.fixture
@@ -177,6 +198,89 @@ def test_unresolved_page_offers_the_view_as_csv_and_shows_clusters(analyst_app):
     assert app.get("download_button")
     clusters = app.dataframe[1].value
     assert clusters["size"].sum() == 3
+
+
+def column_labels(table) -> dict[str, str]:
+    """Each configured column's heading (the hidden index has none)."""
+    columns = json.loads(table.proto.columns)
+    return {name: config["label"] for name, config in columns.items() if "label" in config}
+
+
+def has_cyrillic(text: str) -> bool:
+    return any("а" <= letter.lower() <= "я" for letter in text)
+
+
+@pytest.mark.parametrize("key", FILTER_KEYS)
+def test_an_empty_filter_says_in_russian_that_it_keeps_all(analyst_app, key):
+    app = open_page(analyst_app, "views/unresolved.py")
+
+    assert app.multiselect(key=key).proto.placeholder == "все"
+
+
+@pytest.mark.parametrize("page", ANALYST_PAGES)
+def test_a_missing_value_shows_as_a_dash_on_every_table(analyst_app, page):
+    app = open_page(analyst_app, page)
+
+    assert {table.proto.placeholder for table in app.dataframe} == {"—"}
+
+
+def test_unresolved_times_are_moscow_times_like_the_date_filter(analyst_app):
+    app = open_page(analyst_app, "views/unresolved.py")
+    choose(app, "filter_sources", ["live"])
+
+    table = app.dataframe[0]
+    # l1-1 was logged at 09:01 UTC on 4 November.
+    logged = table.value.set_index("turn_id").loc["l1-1", "logged_at"]
+    assert logged == datetime(2026, 11, 4, 12, 1, tzinfo=MOSCOW)
+    assert column_labels(table)["logged_at"] == "время (по Москве)"
+
+
+def test_coverage_names_topic_groups_and_answer_states_in_russian(analyst_app):
+    app = open_page(analyst_app, "views/coverage.py")
+    choose(app, "filter_sources", ["live"])
+
+    summary, _, content = (table.value for table in app.dataframe)
+    assert set(summary["topic_group"]) <= RUSSIAN_GROUPS
+    assert set(content["topic_group"]) <= RUSSIAN_GROUPS
+    assert set(content["status"]) <= {"нет ответа", "устарел", "актуален"}
+
+
+def test_the_quality_figures_are_named_in_russian(analyst_app):
+    app = open_page(analyst_app, "views/quality.py")
+
+    figures = app.dataframe[1].value["figure"]
+    assert figures.map(has_cyrillic).all(), figures.tolist()
+    headings = column_labels(app.dataframe[2]).values()
+    assert all(has_cyrillic(heading) or heading == "F1" for heading in headings)
+
+
+@pytest.fixture
+def wordless_app(tmp_path, monkeypatch) -> AppTest:
+    prepare_analyst_env(tmp_path, monkeypatch, LIVE_TURNS + WORDLESS_TURNS)
+    return logged_in_app()
+
+
+def test_texts_without_words_are_one_named_group_below_the_real_ones(wordless_app):
+    app = open_page(wordless_app, "views/unresolved.py")
+    choose(app, "filter_sources", ["live"])
+
+    clusters = app.dataframe[1].value
+    wordless = clusters.iloc[-1]
+    assert wordless["cluster"] == WORDLESS_TITLE
+    # «абракадабра» of LIVE_TURNS is no word Navec knows either.
+    assert wordless["size"] == len(WORDLESS_TURNS) + 1
+    assert wordless[["topic", "topic_title", "topic_share"]].isna().all()
+    assert (clusters["cluster"] == WORDLESS_TITLE).sum() == 1
+    assert any(WORDLESS_TITLE in caption.value for caption in app.caption)
+
+
+def test_the_labelling_page_names_the_group_without_words(wordless_app):
+    app = open_page(wordless_app, "views/labelling.py")
+    choose(app, "filter_sources", ["live"])
+
+    titles = app.selectbox(key="cluster").options
+    assert [title for title in titles if WORDLESS_TITLE in title]
+    assert "тема не ясна" not in " ".join(titles)
 
 
 def test_the_quality_page_shows_the_model_version_and_passed_checks(analyst_app):

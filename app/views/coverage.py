@@ -1,12 +1,13 @@
 """Topic coverage: volumes over time, answered shares, rising topics, answer content."""
 
-from datetime import date
+from datetime import datetime
 
 import altair as alt
 import analysis
 import streamlit as st
 
 from assistant.analytics import coverage
+from assistant.provenance import STATUSES
 
 analysis.require_analyst()
 snapshot = analysis.load_snapshot()
@@ -17,6 +18,22 @@ st.title("Покрытие тем")
 
 PERIOD_TITLES = {"week": "неделя", "day": "день"}
 BREAKDOWN_TITLES = {"group": "группа тем", "label": "тема", "channel": "канал"}
+CONTENT_STATUS_TITLES = {
+    "missing": "нет ответа",
+    "outdated": "устарел",
+    "current": "актуален",
+}
+# Each breakdown's keys as the legend shows them; topics keep their short codes.
+KEY_TITLES = {
+    "group": analysis.group_title,
+    "channel": lambda key: analysis.CHANNEL_TITLES.get(key, key),
+    "label": lambda key: key,
+}
+
+
+def with_group_titles(frame):
+    return frame.assign(topic_group=frame["topic_group"].map(analysis.group_title))
+
 
 left, right = st.columns(2)
 period = left.radio(
@@ -45,6 +62,7 @@ volume = coverage.volume_over_time(snapshot, turn_filter, period, by)
 if volume.empty:
     st.info("За выбранные даты и фильтры сообщений нет.")
 else:
+    volume["key"] = volume["key"].map(KEY_TITLES[by])
     chart = (
         alt.Chart(volume)
         .mark_bar()
@@ -52,16 +70,19 @@ else:
             x=alt.X("period:T", title=PERIOD_TITLES[period]),
             y=alt.Y("messages:Q", title="сообщений"),
             color=alt.Color("key:N", title=BREAKDOWN_TITLES[by]),
-            tooltip=["period:T", "key:N", "messages:Q"],
+            tooltip=[
+                alt.Tooltip("period:T", title="начало периода", format="%d.%m.%Y"),
+                alt.Tooltip("key:N", title=BREAKDOWN_TITLES[by]),
+                alt.Tooltip("messages:Q", title="сообщений"),
+            ],
         )
     )
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(analysis.russian_dates(chart), width="stretch")
 
 st.subheader("Темы: объём и доля ответов")
 summary = coverage.topic_summary(snapshot, turn_filter)
-st.dataframe(
-    summary,
-    hide_index=True,
+analysis.show_table(
+    with_group_titles(summary),
     column_config={
         "label": "тема",
         "title": "название",
@@ -89,9 +110,8 @@ st.caption(
     "считаются нулём)."
 )
 rising = coverage.rising_topics(snapshot, turn_filter, period)
-st.dataframe(
+analysis.show_table(
     rising,
-    hide_index=True,
     column_config={
         "label": "тема",
         "title": "название",
@@ -106,13 +126,17 @@ st.dataframe(
 
 st.subheader("Ответы в базе знаний")
 st.caption(
-    f"«outdated» — факты ответа проверялись больше {coverage.STALE_AFTER_DAYS} "
-    "дней назад; «missing» — для темы нет ответа."
+    f"«устарел» — факты ответа проверялись больше {coverage.STALE_AFTER_DAYS} "
+    "дней назад; «нет ответа» — для темы нет ответа в базе знаний."
 )
-content = coverage.content_status(snapshot, turn_filter, date.today())
-st.dataframe(
+today = datetime.now(analysis.MOSCOW).date()
+content = coverage.content_status(snapshot, turn_filter, today)
+content = with_group_titles(content).assign(
+    status=content["status"].map(CONTENT_STATUS_TITLES),
+    source_confidence=content["source_confidence"].map(STATUSES),
+)
+analysis.show_table(
     content,
-    hide_index=True,
     column_config={
         "label": "тема",
         "title": "название",
@@ -139,7 +163,11 @@ if not histogram.empty:
             color=alt.Color(
                 "turns:Q", title="сообщений", scale=alt.Scale(scheme="blues")
             ),
-            tooltip=["label:N", "bin_start:Q", "turns:Q"],
+            tooltip=[
+                alt.Tooltip("label:N", title="тема"),
+                alt.Tooltip("bin_start:Q", title="уверенность от", format=".1f"),
+                alt.Tooltip("turns:Q", title="сообщений"),
+            ],
         )
     )
     threshold = snapshot.answer_threshold

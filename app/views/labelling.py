@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from assistant.analytics import REASON_TITLES, find_clusters, unresolved_turns
+from assistant.analytics.clusters import NO_KNOWN_WORDS
 from assistant.errors import AssistantError
 from assistant.labelling import NEW_TOPIC_PREFIX, SPAM, LabelError, LabelStore
 from assistant.labels import load_topics
@@ -19,12 +20,15 @@ KINDS = (TOPIC, NEW_TOPIC, SPAM_KIND)
 # The newest distinct texts offered one by one; larger sets are labelled by group.
 SINGLE_TEXTS = 200
 RECENT_LABELS = 20
+TIME_FORMAT = "YYYY-MM-DD HH:mm"
 TEXT_COLUMNS = {
     "masked_text": st.column_config.TextColumn(
         "сообщение (маскировано)", width="large"
     ),
     "turns": "сколько раз",
-    "last_seen": st.column_config.DatetimeColumn("последний раз (UTC)"),
+    "last_seen": st.column_config.DatetimeColumn(
+        "последний раз (по Москве)", format=TIME_FORMAT, timezone=analysis.TIMEZONE
+    ),
     "label": "догадка модели",
     "confidence": st.column_config.NumberColumn("уверенность", format="%.2f"),
     "reasons": "причины",
@@ -34,7 +38,9 @@ LABEL_COLUMNS = {
     "text": st.column_config.TextColumn("сообщение", width="large"),
     "label": "метка",
     "analyst": "аналитик",
-    "labelled_at": st.column_config.DatetimeColumn("когда (UTC)"),
+    "labelled_at": st.column_config.DatetimeColumn(
+        "когда (по Москве)", format=TIME_FORMAT, timezone=analysis.TIMEZONE
+    ),
     "cluster": "группа",
 }
 
@@ -125,6 +131,8 @@ def cluster_title(summary: pd.DataFrame, cluster: str) -> str:
         (name for name in row[["topic_title", "topic"]] if pd.notna(name) and name),
         "тема не ясна",
     )
+    if cluster == NO_KNOWN_WORDS:
+        topic = analysis.WORDLESS_TITLE
     return f"реплик: {int(row['size'])} · {topic} · «{row['typical'][0][:60]}»"
 
 
@@ -156,7 +164,7 @@ def label_cluster(store, analyst, snapshot, turn_filter, texts) -> None:
     # Plain text: a masked mark such as <PHONE> must not be read as markup.
     for typical in row["typical"]:
         st.text(f"— {typical}")
-    st.dataframe(members, hide_index=True, column_config=TEXT_COLUMNS)
+    analysis.show_table(members, column_config=TEXT_COLUMNS)
 
     label_form("cluster")
     st.button(
@@ -180,13 +188,18 @@ def label_single(store, analyst, texts: pd.DataFrame) -> None:
     if texts.empty:
         st.info("Неразмеченных сообщений в выбранном срезе нет.")
         return
-    st.dataframe(texts, hide_index=True, column_config=TEXT_COLUMNS)
+    analysis.show_table(texts, column_config=TEXT_COLUMNS)
 
     options = texts["masked_text"].tolist()
     # Choices left from an earlier filter would make the widget reject its own state.
     kept = [text for text in st.session_state.get("chosen", []) if text in options]
     st.session_state.chosen = kept
-    chosen = st.multiselect("Сообщения для разметки", options, key="chosen")
+    chosen = st.multiselect(
+        "Сообщения для разметки",
+        options,
+        key="chosen",
+        placeholder="выберите сообщения или нажмите «Выбрать все показанные»",
+    )
     st.button("Выбрать все показанные", on_click=choose_all, args=(options,))
     label_form("single")
     st.button(
@@ -215,7 +228,8 @@ def show_recent_labels(labels: pd.DataFrame) -> None:
         return
     recent = labels.sort_values("labelled_at", ascending=False).head(RECENT_LABELS)
     recent = recent.assign(label=recent["label"].map(label_title))
-    st.dataframe(recent, hide_index=True, column_config=LABEL_COLUMNS)
+    recent = recent.assign(cluster=recent["cluster"].map(analysis.cluster_title))
+    analysis.show_table(recent, column_config=LABEL_COLUMNS)
 
 
 analyst = analysis.require_analyst()

@@ -61,7 +61,7 @@ def main() -> None:
         st.info("Таких фактов нет.")
         return
     show_summary(facts, shown)
-    st.dataframe(shown[list(COLUMNS)].rename(columns=COLUMNS), hide_index=True)
+    analysis.show_table(shown[list(COLUMNS)].rename(columns=COLUMNS))
 
 
 main()

@@ -6,6 +6,32 @@ import streamlit as st
 
 from assistant.analytics import quality
 
+# The figures of the evaluate stage (models/metrics.json) as analysts read them.
+FIGURE_TITLES = {
+    "accuracy": "доля верно определённых тем",
+    "macro_f1": "F1, среднее по темам",
+    "size": "сообщений в тестовой выборке",
+    "answered_share": "доля сообщений, где модель уверена и отвечает сразу",
+    "answered_accuracy": "доля верных тем среди ответов сразу",
+    "calibration_error": "ошибка калибровки уверенности (ECE)",
+    "follow_up_accuracy": "доля верных тем у реплик с контекстом диалога",
+}
+SCORE_TITLES = {
+    "precision": "точность",
+    "recall": "полнота",
+    "f1": "F1",
+    "baseline_f1": "F1 базовой линии",
+}
+SUPPORT_TITLE = "сообщений в тесте"
+TOPIC_SCORE_COLUMNS = {
+    "label": "тема",
+    "support": SUPPORT_TITLE,
+    **{
+        name: st.column_config.NumberColumn(title, format="%.2f")
+        for name, title in SCORE_TITLES.items()
+    },
+}
+
 analysis.require_analyst()
 snapshot = analysis.load_snapshot()
 
@@ -20,7 +46,7 @@ except quality.QualityReportMissingError as error:
     st.stop()
 
 st.subheader("Версия")
-st.dataframe(
+analysis.show_table(
     [
         {"что": "файлы модели (models/topic)", "хэш": version["model"]},
         {"что": "данные обучения (split)", "хэш": version["data"]},
@@ -28,13 +54,12 @@ st.dataframe(
         {"что": "код обучения (pipelines/train.py)", "хэш": version["code"]},
         {"что": "исходная выгрузка", "хэш": version["raw_export"]},
     ],
-    hide_index=True,
 )
 
 st.subheader("Модель и базовая линия на тестовой выборке")
-st.dataframe(
-    quality.overall_figures(metrics),
-    hide_index=True,
+figures = quality.overall_figures(metrics)
+analysis.show_table(
+    figures.assign(figure=figures["figure"].map(FIGURE_TITLES)),
     column_config={
         "figure": "показатель",
         "model": "CatBoost",
@@ -53,17 +78,17 @@ bars = (
             "label:N", sort=alt.EncodingSortField("f1", order="ascending"), title=None
         ),
         tooltip=[
-            "label:N",
-            "precision:Q",
-            "recall:Q",
-            "f1:Q",
-            "support:Q",
-            "baseline_f1:Q",
+            alt.Tooltip("label:N", title="тема"),
+            *[
+                alt.Tooltip(f"{name}:Q", title=title, format=".2f")
+                for name, title in SCORE_TITLES.items()
+            ],
+            alt.Tooltip("support:Q", title=SUPPORT_TITLE),
         ],
     )
 )
 st.altair_chart(bars, width="stretch")
-st.dataframe(per_topic, hide_index=True)
+analysis.show_table(per_topic, column_config=TOPIC_SCORE_COLUMNS)
 
 st.subheader("Матрица ошибок")
 matrix = quality.confusion(snapshot, predictions)
@@ -76,7 +101,11 @@ heatmap = (
         color=alt.Color(
             "messages:Q", title="сообщений", scale=alt.Scale(scheme="blues")
         ),
-        tooltip=["actual:N", "predicted:N", "messages:Q"],
+        tooltip=[
+            alt.Tooltip("actual:N", title="на самом деле"),
+            alt.Tooltip("predicted:N", title="предсказано"),
+            alt.Tooltip("messages:Q", title="сообщений"),
+        ],
     )
 )
 st.altair_chart(heatmap, width="stretch")
@@ -86,9 +115,8 @@ pairs = quality.confused_pairs(snapshot, predictions)
 pairs["examples"] = pairs["examples"].map(
     lambda texts: " ‖ ".join(text for text in texts if text)
 )
-st.dataframe(
+analysis.show_table(
     pairs,
-    hide_index=True,
     column_config={
         "actual": "на самом деле",
         "predicted": "предсказано",
@@ -106,9 +134,8 @@ else:
     (st.success if passed else st.error)(
         "Все наборы проверок пройдены." if passed else "Есть непройденные проверки."
     )
-    st.dataframe(
+    analysis.show_table(
         checks,
-        hide_index=True,
         column_config={
             "stage": "стадия",
             "suite": "набор",

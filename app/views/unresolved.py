@@ -28,6 +28,8 @@ with st.expander("Что считается нерешённым", expanded=Fals
     )
 
 turns = unresolved_turns(snapshot, turn_filter)
+# Moscow time, as the date filter: the page and its CSV read the same clock.
+turns["logged_at"] = turns["logged_at"].dt.tz_convert(analysis.MOSCOW)
 counts = reason_counts(snapshot, turn_filter)
 
 left, right = st.columns([1, 2])
@@ -40,14 +42,16 @@ if not counts.empty:
         .encode(
             x=alt.X("turns:Q", title="реплик"),
             y=alt.Y("reason:N", sort="-x", title=None),
-            tooltip=["title:N", "turns:Q"],
+            tooltip=[
+                alt.Tooltip("title:N", title="причина"),
+                alt.Tooltip("turns:Q", title="реплик"),
+            ],
         )
     )
     right.altair_chart(chart, width="stretch")
 
-st.dataframe(
+analysis.show_table(
     turns.head(DISPLAY_ROWS),
-    hide_index=True,
     column_order=[
         "logged_at",
         "source",
@@ -61,7 +65,7 @@ st.dataframe(
     ],
     column_config={
         "logged_at": st.column_config.DatetimeColumn(
-            "время (UTC)", format="YYYY-MM-DD HH:mm"
+            "время (по Москве)", format="YYYY-MM-DD HH:mm", timezone=analysis.TIMEZONE
         ),
         "source": "источник",
         "channel": "канал",
@@ -90,7 +94,9 @@ st.download_button(
 
 st.subheader("Группы похожих вопросов")
 st.caption(
-    "Близость по векторам Navec (косинус); тема — самая частая метка модели в группе."
+    "Близость по векторам Navec (косинус); тема — самая частая метка модели в группе. "
+    "Сообщения без единого слова, известного Navec, не группируются по смыслу: они "
+    f"собраны внизу, в группе «{analysis.WORDLESS_TITLE}», без темы."
 )
 
 
@@ -104,11 +110,11 @@ if summary.empty:
     st.info("Нерешённых вопросов в выбранном срезе нет.")
 else:
     shown = summary.assign(
-        typical=summary["typical"].map(lambda texts: " ‖ ".join(texts))
+        typical=summary["typical"].map(lambda texts: " ‖ ".join(texts)),
+        cluster=summary["cluster"].map(analysis.cluster_title),
     )
-    st.dataframe(
+    analysis.show_table(
         shown,
-        hide_index=True,
         column_order=[
             "size",
             "texts",
