@@ -1,18 +1,14 @@
 """The chat page in Chromium, the way a client of the personal account (lk) uses it."""
 
-import csv
-
 import pytest
 from playwright.sync_api import expect
 
-from assistant import settings
 from assistant.chatlog import read_log
 from assistant.guard import MAX_MESSAGE_CHARS
 from assistant.labels import load_topics
 
 pytestmark = pytest.mark.browser
 
-ANSWERS_CSV = settings.DATA_DIR / "kb" / "answers.csv"
 # Question → a fact only that topic's answer gives; the second is a follow-up that
 # takes its service (temporary connection) from the first.
 CONVERSATION = [
@@ -20,8 +16,11 @@ CONVERSATION = [
     ("а сколько рассматривают?", "10 рабочих дней"),
     ("Как передать показания счётчика?", "Мосэнергосбыт"),
 ]
-# Tried against the trained model with load_dialog_manager(): a choice of two topics.
-UNCLEAR = "Как оформить?"
+# Vague questions; which of them the model clarifies moves with each retraining, so the
+# test takes the first one the served model does clarify.
+UNCLEAR = ["Как оформить?", "Сколько стоит подключение?", "Сколько стоит?", "Как подать?",
+           "Где посмотреть?", "Какие сроки?"]
+THUMBS_UP = '[aria-label="Thumbs up"]'
 INJECTION = (
     '<script>window.__owned=1</script><img src=x onerror="window.__owned=2"> '
     "**жирный** $x^2$"
@@ -33,13 +32,10 @@ PERSONAL_MASKED = "Меня зовут <PER>, мой телефон <PHONE>. К�
 PERSONAL_PARTS = ["Петров", "916", "123-45-67"]
 
 
-def first_line_of_answer(title: str) -> str:
-    """The opening line of the answer to the topic with this button title."""
+def first_line_of_opening(opening_text, title: str, text: str) -> str:
+    """The first line the topic with this button title says to the client's text."""
     labels = {topic.title: label for label, topic in load_topics().items()}
-    with ANSWERS_CSV.open(encoding="utf-8") as handle:
-        rows = csv.DictReader(handle, delimiter=";")
-        answers = {row["label"]: row["answer"] for row in rows}
-    return answers[labels[title]].splitlines()[0].strip()
+    return opening_text(labels[title], text).splitlines()[0].strip()
 
 
 def test_the_lk_chat_opens_with_the_welcome(chat):
@@ -59,10 +55,40 @@ def test_three_questions_with_a_follow_up_get_answers_with_their_facts(chat):
     expect(chat.bot_messages).to_have_count(len(CONVERSATION) + 1)
 
 
-def test_a_clarifying_question_offers_buttons_and_a_pressed_one_is_answered(chat):
+def test_a_web_address_in_an_answer_is_a_link_and_the_answer_gets_thumbs(chat):
     chat.open("lk")
 
-    question = chat.send(UNCLEAR)
+    reply = chat.send(CONVERSATION[0][0])
+
+    link = reply.get_by_role("link", name="lk.rossetimr.ru")
+    expect(link.first).to_have_attribute("href", "https://lk.rossetimr.ru")
+    expect(reply.locator(THUMBS_UP)).to_have_count(1)
+
+
+def test_a_question_of_a_flow_gets_no_thumbs(chat):
+    chat.open("lk")
+
+    question = chat.send("Когда дадут свет?")
+
+    expect(question).to_contain_text("населённый пункт")
+    expect(question.locator(THUMBS_UP)).to_have_count(0)
+
+
+@pytest.fixture(scope="module")
+def unclear(dialog_manager) -> str:
+    """A message the served model answers with a clarifying question."""
+    for text in UNCLEAR:
+        if dialog_manager.reply(dialog_manager.new_session(), text).outcome == "clarified":
+            return text
+    pytest.fail(f"the model clarifies none of {UNCLEAR}")
+
+
+def test_a_clarifying_question_offers_buttons_and_a_pressed_one_is_answered(
+    chat, unclear, opening_text
+):
+    chat.open("lk")
+
+    question = chat.send(unclear)
     expect(question).to_contain_text("Уточните")
     buttons = question.get_by_role("button")
     expect(buttons).to_have_count(2)
@@ -70,7 +96,7 @@ def test_a_clarifying_question_offers_buttons_and_a_pressed_one_is_answered(chat
 
     answer = chat.press(buttons.first)
     expect(chat.client_messages.last).to_have_text(title)
-    expect(answer).to_contain_text(first_line_of_answer(title))
+    expect(answer).to_contain_text(first_line_of_opening(opening_text, title, unclear))
     # Buttons of an answered question go away.
     expect(chat.page.get_by_role("button", name=title)).to_have_count(0)
 
