@@ -134,8 +134,12 @@ class TopicClassifier:
     def _follow_up(self, prediction: Prediction, alone: np.ndarray, service: str) -> Prediction:
         confidence, aspect = self._mass(alone, "aspect")
         label = find_label(service, aspect)
-        if label is None or label == prediction.label:
+        if label is None:
             return prediction
+        if label == prediction.label:
+            # The context already chose it, often unsure between services: the aspect of the
+            # message and the service of the session make it as sure as the aspect is.
+            confidence = max(confidence, prediction.confidence)
         log.debug("follow-up resolved to %s by the session's service", label)
         # The other labels share what the resolved one leaves, in their original proportions.
         others = [(other, p) for other, p in prediction.top if other != label]

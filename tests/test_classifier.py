@@ -102,6 +102,15 @@ def test_the_same_follow_up_alone_is_not_about_temporary_connection(classifier):
     assert classifier.predict(FOLLOW_UP).label != "temporary_cost"
 
 
+@pytest.mark.parametrize("follow_up", ["а сколько рассматривают?", "а срок рассмотрения?"])
+def test_a_follow_up_resolved_by_the_context_is_as_sure_as_its_aspect(classifier, follow_up):
+    context = ["Сколько стоит временное подключение для стройки?"]
+    prediction = classifier.predict(follow_up, context)
+
+    assert prediction.label == "temporary_review_time"
+    assert prediction.confidence >= classifier.thresholds.answer
+
+
 def test_predict_many_ranks_each_message_as_predict_does(classifier):
     texts = ["Когда дадут свет?", "Здравствуйте"]
     many = classifier.predict_many(texts, [[], []])
