@@ -37,6 +37,7 @@ def clean_frame() -> pd.DataFrame:
             "text": [MASKED_TEXT for _ in rows],
             "context": ["" if row % 2 else MASKED_CONTEXT for row in rows],
             "topic": topics,
+            "operator_topic": topics,
             "turn_index": [row % 2 for row in rows],
             "rating": pd.array([[1, None, -1][row % 3] for row in rows], dtype="Int64"),
         }
@@ -69,6 +70,7 @@ def test_both_suites_are_listed_in_one_docs_index(tmp_path):
         ("text", "", "expect_column_value_lengths_to_be_between(text)"),
         ("channel", "email", f"{IN_SET}(channel)"),
         ("topic", "tariffs", f"{IN_SET}(topic)"),
+        ("operator_topic", "tariffs", f"{IN_SET}(operator_topic)"),
         ("message_id", "M0000001", "expect_column_values_to_be_unique(message_id)"),
         ("session_id", None, "expect_column_values_to_not_be_null(session_id)"),
     ],
