@@ -3,17 +3,22 @@
 Layout under the log folder (settings.CHATLOG_DIR):
 
     chat_turns/day=2026-12-03/<process id>-<uuid>.parquet
+    chat_turns/day=2026-12-02/compacted-<uuid>.parquet   (a closed day, see compaction.py)
     chat_feedback/day=2026-12-03/<process id>-<uuid>.parquet
     chat_deletions/<sha256 of a session id>     (the time the session was deleted)
 
 Writers only ever add files, so any number of processes append at once. Deletions
 rewrite a segment into a new file and rename it over the old one under a folder lock.
+A compacted file names in its footer the files it replaced; readers skip those for the
+moment they still lie beside it (segment_files).
 """
 
 import fcntl
 import hashlib
+import json
 import os
 import uuid
+from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,6 +35,9 @@ DELETIONS = "chat_deletions"
 # Written under this suffix and renamed, so a reader never meets half a file.
 PARTIAL_SUFFIX = ".partial"
 REWRITE_LOCK = ".rewrite.lock"
+COMPACTED_PREFIX = "compacted-"
+# Footer key of a compacted file: the JSON list of the file names it replaced.
+REPLACED_KEY = b"replaced_files"
 # A segment renamed or removed by a deletion while a reader lists the folder.
 READ_ATTEMPTS = 3
 
@@ -72,8 +80,44 @@ def partitions(root: Path, dataset: str) -> list[Path]:
     return sorted((root / dataset).glob("day=*"))
 
 
-def segment_files(root: Path, dataset: str) -> list[Path]:
+def stored_files(root: Path, dataset: str) -> list[Path]:
+    """Every Parquet file on disk, replaced ones included: what a rewrite must reach."""
     return sorted((root / dataset).glob("day=*/*.parquet"))
+
+
+def segment_files(root: Path, dataset: str) -> list[Path]:
+    """The files a reader takes: every stored file but those a compacted file replaced."""
+    return readable(stored_files(root, dataset))
+
+
+def readable(files: list[Path]) -> list[Path]:
+    """The files without those that a compacted file among them replaced."""
+    # A compacted day alone in its folder, the usual case, needs no footer read.
+    files_in = Counter(path.parent for path in files)
+    replaced = set()
+    for path in files:
+        if is_compacted(path) and files_in[path.parent] > 1:
+            replaced.update(path.parent / name for name in replaced_names(path))
+    return [path for path in files if path not in replaced]
+
+
+def is_compacted(path: Path) -> bool:
+    return path.name.startswith(COMPACTED_PREFIX)
+
+
+def replaced_names(path: Path) -> list[str]:
+    """The file names a compacted file replaced, from its footer."""
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except FileNotFoundError:
+        # Merged again or emptied by a deletion since the listing; what it replaced
+        # is gone or replaced by its successor too.
+        return []
+    return json.loads(metadata.get(REPLACED_KEY, b"[]"))
+
+
+def compacted_path(folder: Path) -> Path:
+    return folder / f"{COMPACTED_PREFIX}{uuid.uuid4().hex}.parquet"
 
 
 def check_writable(root: Path) -> None:
@@ -139,7 +183,11 @@ def rewrite_lock(root: Path):
 
 def rewrite_segment(path: Path, drop) -> int:
     """Remove the rows where drop(table) is true; the count removed."""
-    table = pq.ParquetFile(path).read()
+    try:
+        table = pq.ParquetFile(path).read()
+    except FileNotFoundError:
+        # Compacted meanwhile (its rows passed the deletion marks then) or emptied.
+        return 0
     dropped = drop(table)
     removed = pc.sum(dropped).as_py() or 0
     if not removed:
@@ -152,10 +200,13 @@ def rewrite_segment(path: Path, drop) -> int:
     return removed
 
 
-def deletion_mark(root: Path, session_id: str) -> Path:
+def session_digest(session_id: str) -> str:
     # Hashed: session ids from API clients are not safe file names.
-    digest = hashlib.sha256(session_id.encode("utf-8", "replace")).hexdigest()
-    return root / DELETIONS / digest
+    return hashlib.sha256(session_id.encode("utf-8", "replace")).hexdigest()
+
+
+def deletion_mark(root: Path, session_id: str) -> Path:
+    return root / DELETIONS / session_digest(session_id)
 
 
 def mark_deleted(root: Path, session_id: str, moment: datetime) -> None:
@@ -176,6 +227,20 @@ def deletions(root: Path, session_ids) -> dict[str, datetime]:
         except FileNotFoundError:
             continue
         found[session_id] = datetime.fromisoformat(text)
+    return found
+
+
+def marks_by_digest(root: Path) -> dict[str, datetime]:
+    """Every deletion mark: session digest → deletion time; one listing, no guesses."""
+    found = {}
+    for path in (root / DELETIONS).glob("*"):
+        if path.name.endswith(PARTIAL_SUFFIX):
+            continue
+        try:
+            found[path.name] = datetime.fromisoformat(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            # Pruned by a retention run meanwhile.
+            continue
     return found
 
 
@@ -209,8 +274,9 @@ def older_mask(cutoff: datetime):
 
 
 def files_holding(root: Path, dataset: str, session_id: str) -> list[Path]:
-    """The segments with at least one row of the session."""
-    files = [str(path) for path in segment_files(root, dataset)]
+    """The stored files with at least one row of the session, replaced ones included."""
+    # A compaction cut short leaves replaced files behind; they must lose the rows too.
+    files = [str(path) for path in stored_files(root, dataset)]
     if not files:
         return []
     sql = (
@@ -242,15 +308,25 @@ def delete_before(root: Path, dataset: str, cutoff: datetime) -> int:
         if folder.name < cut_day:
             removed += remove_partition(folder)
         elif folder.name == cut_day:
-            files = sorted(folder.glob("*.parquet"))
-            removed += sum(rewrite_segment(path, older_mask(cutoff)) for path in files)
+            removed += rewrite_partition(folder, older_mask(cutoff))
+    return removed
+
+
+def rewrite_partition(folder: Path, drop) -> int:
+    """rewrite_segment on every file; the count removed from what readers see."""
+    files = sorted(folder.glob("*.parquet"))
+    counted = set(readable(files))
+    removed = 0
+    for path in files:
+        count = rewrite_segment(path, drop)
+        removed += count if path in counted else 0
     return removed
 
 
 def remove_partition(folder: Path) -> int:
-    removed = 0
-    for path in folder.glob("*.parquet"):
-        removed += pq.ParquetFile(path).metadata.num_rows
+    files = sorted(folder.glob("*.parquet"))
+    removed = sum(pq.ParquetFile(path).metadata.num_rows for path in readable(files))
+    for path in files:
         path.unlink()
     try:
         folder.rmdir()

@@ -13,7 +13,9 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -77,8 +79,9 @@ def answer_threshold(model_dir: Path = settings.MODEL_DIR) -> float:
 class SegmentCache:
     """One dataset's segment rows in a table, with the file each came from.
 
-    Segments are only added, rewritten in place by a deletion (a new size or mtime) or
-    removed; only those changes are read again."""
+    Segments are only added, rewritten in place by a deletion (a new size or mtime),
+    removed, or replaced by a day's compacted file (one added, those it merged gone from
+    the listing); only those changes are read again."""
 
     def __init__(self, connection, table: str, schema: pa.Schema) -> None:
         self.connection = connection
@@ -91,16 +94,16 @@ class SegmentCache:
             "LIMIT 0"
         )
 
-    def sync(self, files: list[Path]) -> None:
-        """Make the table hold exactly the rows of these files as they are now."""
+    def sync(self, list_files: Callable[[], list[Path]]) -> None:
+        """Make the table hold exactly the rows of the listed files as they are now."""
         for attempt in range(READ_ATTEMPTS):
             try:
-                return self._sync_once(files)
+                return self._sync_once(list_files())
             except (duckdb.IOException, FileNotFoundError):
-                # A deletion renamed or removed a segment meanwhile: list again.
+                # A deletion or a compaction renamed or removed a segment meanwhile; the
+                # files that replace it are only in a new listing.
                 if attempt == READ_ATTEMPTS - 1:
                     raise
-                files = [path for path in files if path.exists()]
 
     def _sync_once(self, files: list[Path]) -> None:
         current = {str(path): file_signature(path) for path in files}
@@ -176,8 +179,8 @@ class TurnSnapshot:
         with self._refresh_lock:
             # What this process still holds in memory counts too.
             flush_open_logs(self.chatlog)
-            self._live.sync(segment_files(self.chatlog, TURNS))
-            self._feedback.sync(segment_files(self.chatlog, FEEDBACK))
+            self._live.sync(partial(segment_files, self.chatlog, TURNS))
+            self._feedback.sync(partial(segment_files, self.chatlog, FEEDBACK))
             with self._lock:
                 cursor = self._connection.cursor()
             try:
