@@ -97,6 +97,19 @@ def run_analysts(args) -> None:
     run(args)
 
 
+def run_compact_log(_args) -> None:
+    from .chatlog import ChatLog
+    from .compaction import describe
+
+    chat_log = ChatLog()
+    try:
+        # A folder this user cannot write fails here with its name, before any merge.
+        chat_log.connect()
+        print(describe(chat_log.compact(), chat_log.path))
+    finally:
+        chat_log.close()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -112,6 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="print the reply to one message")
     ask.add_argument("text", nargs="+", help="the client's message")
     ask.set_defaults(run=run_ask)
+    compact_help = "merge each closed day of the chat log into one file per dataset"
+    commands.add_parser(
+        "compact-log",
+        help=compact_help,
+        description=f"{compact_help}: the days before today (UTC), turns and ratings "
+        "apart; safe while the chat page and the API keep writing",
+    ).set_defaults(run=run_compact_log)
     add_analysts_parser(commands)
     return parser
 

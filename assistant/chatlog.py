@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from . import segments, settings
+from .compaction import Compaction, compact_log
 from .dialog import Reply, Session
 from .errors import AssistantError
 from .segments import FEEDBACK, TURNS
@@ -201,6 +202,13 @@ class ChatLog:
         except WRITE_ERRORS as error:
             raise ChatLogUnavailableError(self.path, error) from error
         return queued + deleted
+
+    def compact(self, now: datetime | None = None) -> Compaction:
+        """Merge each day before today (UTC) into one file per dataset."""
+        try:
+            return compact_log(self.path, now or utc_now())
+        except WRITE_ERRORS as error:
+            raise ChatLogUnavailableError(self.path, error) from error
 
     def close(self) -> None:
         """Write what is queued if the folder allows; later records are refused."""

@@ -1,4 +1,7 @@
-"""Forgetting: chat-log days past the retention period, or a session on request."""
+"""Forgetting: chat-log days past the retention period, or a session on request.
+
+The run that deletes old days then compacts the closed days left (compaction.py).
+"""
 
 import argparse
 import logging
@@ -10,6 +13,7 @@ from rapidfuzz import fuzz, process, utils
 
 from . import settings
 from .chatlog import ChatLog
+from .compaction import describe
 from .dialog import Session
 from .errors import AssistantError
 from .logs import FORMAT
@@ -99,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     scope.add_argument(
         "--session", metavar="ID", help="delete every row of one session"
     )
+    parser.add_argument(
+        "--no-compact",
+        action="store_true",
+        help="after deleting old rows, leave the closed days' segments as they are "
+        "(by default each becomes one file, as `python -m assistant compact-log` does)",
+    )
     return parser
 
 
@@ -111,10 +121,14 @@ def run(args: argparse.Namespace, chat_log: ChatLog) -> str:
         deleted = chat_log.delete_session(args.session)
         return f"deleted {deleted} rows of session {args.session} from {chat_log.path}"
     deleted = chat_log.delete_older_than(args.older_than_days)
-    return (
+    lines = [
         f"deleted {deleted} rows older than {args.older_than_days} days "
         f"from {chat_log.path}"
-    )
+    ]
+    # The daily run: once the old days are gone, the closed ones left become one file each.
+    if not args.no_compact:
+        lines.append(describe(chat_log.compact(), chat_log.path))
+    return "\n".join(lines)
 
 
 def main(argv=None) -> int:
