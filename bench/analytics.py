@@ -3,7 +3,9 @@
 `python -m bench.analytics` prints the section. The turns are written as the live log
 writes them (Parquet segments of FLUSH_ROWS rows in day partitions) into a temporary
 folder; their texts are masked client messages of the cleaned export, their labels,
-confidences and outcomes follow the model's thresholds, some are rated.
+confidences and outcomes follow the model's thresholds, some are rated. After the pages'
+queries the log is compacted (every day closed) and read again, by the running snapshot
+and by a new one.
 """
 
 import json
@@ -28,6 +30,7 @@ from assistant.analytics.clusters import MAX_TEXTS
 from assistant.analytics.snapshot import answer_threshold
 from assistant.analytics.unresolved import reason_counts
 from assistant.chatlog import FLUSH_ROWS
+from assistant.compaction import GRACE_SECONDS, compact_log
 from assistant.embed import load_navec
 from assistant.labels import all_labels
 from assistant.segments import FEEDBACK, TURNS
@@ -185,11 +188,35 @@ def analytics_figures(count: int = TURNS_COUNT) -> dict:
         # Another filter over texts whose vectors are cached by now.
         figures["clusters_again_s"] = timed(lambda: find_clusters(snapshot, recent))[0]
         figures["quality_s"] = timed(lambda: quality_queries(snapshot))[0]
+        figures.update(compaction_figures(root, Path(folder) / "none", snapshot))
         snapshot.close()
     figures["target_s"] = TARGET_SECONDS
     return {
         name: round(value, 3) if isinstance(value, float) else value
         for name, value in figures.items()
+    }
+
+
+def compaction_figures(root: Path, history: Path, snapshot: TurnSnapshot) -> dict:
+    """Compact every day, then read: the running snapshot's refresh, a new snapshot."""
+    turns = snapshot.count()
+    # The day after the last synthetic one: every day of the log is closed.
+    compact_s, result = timed(lambda: compact_log(root, END + timedelta(days=1)))
+    refresh_s = timed(snapshot.refresh)[0]
+    load_s, compacted = timed(lambda: TurnSnapshot.load(root, history))
+    counts = {snapshot.count(), compacted.count()}
+    compacted.close()
+    if counts != {turns}:
+        raise RuntimeError(f"expected {turns} turns after compaction, got {counts}")
+    files = sum(len(segments.segment_files(root, name)) for name in (TURNS, FEEDBACK))
+    return {
+        "compacted_files": files,
+        "compacted_days": result.days,
+        "compacted_merged": result.merged,
+        "compact_s": compact_s,
+        "compact_grace_s": GRACE_SECONDS,
+        "compacted_refresh_s": refresh_s,
+        "compacted_load_s": load_s,
     }
 
 
@@ -222,6 +249,20 @@ def analytics_rows(figures: dict) -> list[tuple[str, str]]:
             f"{figures['clusters_again_s']:.2f} s",
         ),
         ("model quality page", f"{figures['quality_s']:.2f} s"),
+        (
+            f"compaction: {figures['compacted_merged']:,} files of "
+            f"{figures['compacted_days']} days into {figures['compacted_files']:,}",
+            f"{figures['compact_s']:.2f} s "
+            f"(of which {figures['compact_grace_s']:.0f} s of grace for readers)",
+        ),
+        (
+            "  then the running snapshot's refresh",
+            f"{figures['compacted_refresh_s']:.2f} s",
+        ),
+        (
+            "  then reading every file (first page view of a process)",
+            f"{figures['compacted_load_s']:.2f} s",
+        ),
     ]
 
 
