@@ -3,6 +3,7 @@
 import pytest
 
 from assistant.service import load_dialog_manager
+from assistant.settings import BOOKINGS_URL_ENV
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +41,11 @@ def opening_text(dialog_manager):
         return action.start(Flow(action=action.name, label=label), text).text
 
     return first_reply
+
+
+@pytest.fixture
+def bookings_url(tmp_path, monkeypatch):
+    """A bookings database of the test's own, which the booking flow then writes."""
+    url = f"sqlite:///{tmp_path / 'bookings.sqlite'}"
+    monkeypatch.setenv(BOOKINGS_URL_ENV, url)
+    return url

@@ -13,7 +13,6 @@ import pytest
 
 from assistant.bookings import BookingBook
 from assistant.dialog import DialogManager
-from assistant.settings import BOOKINGS_URL_ENV
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 THURSDAY_MORNING = datetime(2026, 12, 3, 10, 0, tzinfo=MOSCOW)
@@ -33,13 +32,6 @@ def manager_at(dialog_manager, moment: datetime) -> DialogManager:
 @pytest.fixture
 def manager(dialog_manager):
     return manager_at(dialog_manager, THURSDAY_MORNING)
-
-
-@pytest.fixture
-def bookings_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'bookings.sqlite'}"
-    monkeypatch.setenv(BOOKINGS_URL_ENV, url)
-    return url
 
 
 def talk(manager: DialogManager, *texts: str, session=None):

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from assistant.dialog import DialogManager
-from assistant.settings import BOOKINGS_URL_ENV
 
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 CODE = re.compile(r"Код записи: ([A-Z0-9]{6})")
@@ -24,13 +23,6 @@ RIGHT_DIGITS = "4567"
 def manager(dialog_manager):
     return DialogManager(dialog_manager.classifier, dialog_manager.store,
                          clock=lambda: NOW)
-
-
-@pytest.fixture
-def bookings_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'bookings.sqlite'}"
-    monkeypatch.setenv(BOOKINGS_URL_ENV, url)
-    return url
 
 
 def talk(manager: DialogManager, *texts: str, session=None):

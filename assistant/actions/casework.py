@@ -19,6 +19,7 @@ from .quantities import (
     read_metres,
     read_voltage,
 )
+from .recall import remember
 from .rules import UNKNOWN
 from .vocabulary import find_values, first_value, message_lemmas, slot_phrases
 
@@ -115,6 +116,17 @@ class CaseAction(Action):
                 del flow.slots[slot]
                 return slot
         return None
+
+    def next_step(self, flow: Flow) -> Step:
+        """The answer once the rule is settled, else the question for the next slot."""
+        raise NotImplementedError
+
+    def step_and_remember(self, flow: Flow) -> Step:
+        """The next step, then the case facts kept for the session's later flows."""
+        # Remembered after the step: a power out of range is dropped there, not kept.
+        step = self.next_step(flow)
+        remember(flow)
+        return step
 
     def ask(self, flow: Flow, slot: str, lead: str = "") -> Step:
         """Ask for one slot, with its quick replies."""

@@ -5,7 +5,7 @@ from .base import Flow, Step
 from .casework import CaseAction
 from .fees import quote
 from .phrasebook import compose, format_kw, format_rubles, text
-from .recall import is_correction, recall, recalled_line, remember
+from .recall import is_correction, recall, recalled_line
 from .rules import find_rule, in_force
 from .views import rows
 
@@ -35,12 +35,6 @@ class CostAction(CaseAction):
         # A slot the client names now is no longer one taken from earlier turns.
         flow.recalled -= named
         return self.step_and_remember(flow)
-
-    def step_and_remember(self, flow: Flow) -> Step:
-        # Remembered after the step: a power out of range is dropped there, not kept.
-        step = self.next_step(flow)
-        remember(flow)
-        return step
 
     def corrects(self, text: str) -> bool:
         return is_correction(self, text)

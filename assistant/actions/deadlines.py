@@ -12,7 +12,6 @@ from .recall import (
     recall,
     recall_start,
     recalled_line,
-    remember,
     remember_start,
 )
 from .rules import filled, find_rule
@@ -55,12 +54,6 @@ class DeadlineAction(CaseAction):
         # A slot the client names now is no longer one taken from earlier turns.
         flow.recalled -= named
         return self.step_and_remember(flow)
-
-    def step_and_remember(self, flow: Flow) -> Step:
-        # Remembered after the step: a power out of range is dropped there, not kept.
-        step = self.next_step(flow)
-        remember(flow)
-        return step
 
     def read_correction(self, flow: Flow, message: str) -> bool:
         """«Нет, 30 кВт» instead of the date: the rule is chosen again for the new case."""
