@@ -93,6 +93,36 @@ def test_a_cost_question_reads_power_and_applicant_from_the_first_message(
     assert session.flow is None
 
 
+def test_a_new_question_while_the_date_is_asked_leaves_the_deadline_flow(manager, session):
+    open_topic(manager, session, "Сколько стоит временное подключение для стройки?",
+               "temporary_cost")
+    asked = say(manager, session, "а сколько рассматривают?")
+    assert asked.suggestions == ["Сегодня", "Вчера"]
+
+    outage = say(manager, session, "Когда дадут свет на улице Садовой?")
+
+    assert outage.label == "outages"
+    assert session.flow is None or session.flow.label == "outages"
+
+
+def test_a_new_question_while_the_power_is_asked_leaves_the_cost_flow(manager, session):
+    asked = open_topic(manager, session, "Сколько стоит подключить дом?", "tp_primary_cost")
+    assert asked.text == question(manager, "cost_ask_kw")
+
+    outage = say(manager, session, "Когда дадут свет на улице Садовой?")
+
+    assert outage.label == "outages"
+
+
+def test_a_long_answer_that_gives_the_power_stays_in_the_cost_flow(manager, session):
+    open_topic(manager, session, "Сколько стоит подключить дом?", "tp_primary_cost")
+
+    answer = say(manager, session, "у меня частный дом, нужно 15 киловатт для отопления")
+
+    assert answer.label == "tp_primary_cost"
+    assert answer.text != question(manager, "cost_ask_kw")
+
+
 def test_a_four_in_the_power_is_not_taken_for_the_voltage(manager, session):
     first = open_topic(manager, session, "Сколько стоит подключить дом на 4 кВт?",
                        "tp_primary_cost")

@@ -19,7 +19,7 @@ from .quantities import (
     read_metres,
     read_voltage,
 )
-from .recall import remember
+from .recall import is_correction, remember
 from .rules import UNKNOWN
 from .vocabulary import find_values, first_value, message_lemmas, slot_phrases
 
@@ -116,6 +116,19 @@ class CaseAction(Action):
                 del flow.slots[slot]
                 return slot
         return None
+
+    def read_answer(self, flow: Flow, message: str) -> set[str]:
+        """The case slots an answer to flow.asking names; none when it asks something else.
+
+        A longer message that leaves the asked slot open is another question («когда дадут
+        свет на улице Садовой?» must not be read as an individual's case): what it seemed
+        to say is dropped, and the dialog may take it as a new topic."""
+        before = dict(flow.slots)
+        named = self.read_case(flow, message)
+        if not named or flow.asking in named or is_correction(self, message):
+            return named
+        flow.slots = before
+        return set()
 
     def next_step(self, flow: Flow) -> Step:
         """The answer once the rule is settled, else the question for the next slot."""

@@ -28,7 +28,7 @@ class CostAction(CaseAction):
 
     def resume(self, flow: Flow, message: str) -> Step:
         asked = flow.asking
-        named = self.read_case(flow, message)
+        named = self.read_answer(flow, message)
         # A message naming other slots is not a failed answer: the question comes again.
         if not named:
             return self.retry(flow, asked)

@@ -46,7 +46,7 @@ class DeadlineAction(CaseAction):
         asked = flow.asking
         if asked == "start":
             return self.resume_date(flow, message)
-        named = self.read_case(flow, message)
+        named = self.read_answer(flow, message)
         dated = self.read_start(flow, message)
         # A message naming other slots is not a failed answer: the question comes again.
         if not named and not dated:
@@ -76,7 +76,9 @@ class DeadlineAction(CaseAction):
     def resume_date(self, flow: Flow, message: str) -> Step:
         """The optional date after the rule was given: the due date, or a polite end."""
         dated = self.read_start(flow, message)
-        if not dated and self.read_correction(flow, message):
+        # Only a short message corrects the case: a question in many words
+        # («когда дадут свет на улице Садовой?») is a new one, which the dialog answers.
+        if not dated and is_correction(self, message) and self.read_correction(flow, message):
             return self.step_and_remember(flow)
         if not dated:
             flow.attempts += 1
