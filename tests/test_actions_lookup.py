@@ -432,7 +432,8 @@ def test_a_number_guessed_from_many_sessions_is_locked_for_a_day(dialog_manager)
     *_, owner = talk(manager, "Статус заявки ТП-26-171537", "8825")
     *_, other = talk(manager, "Статус заявки ТП-26-590321", "3004")
 
-    assert owner.text == manager.store.message("status_locked")
+    assert owner.text == manager.store.message("status_number_locked")
+    assert "три неудачные попытки" not in owner.text
     assert "присоединение выполнено" in other.text
 
 

@@ -190,4 +190,4 @@ def test_tries_without_letters_count_towards_the_day_lock_of_the_number(manager)
 
     *_, owner = talk(manager, "Статус заявки ТП-26-171537", "8825")
 
-    assert owner.text == manager.store.message("status_locked")
+    assert owner.text == manager.store.message("status_number_locked")

@@ -104,7 +104,7 @@ class ApplicationStatusAction(Action):
     def _check(self, flow: Flow, number: str, digits: str) -> Step:
         if self._number_locked(number):
             log.info("application lookup refused: the number is locked for a day")
-            return Step(self.store.message("status_locked"))
+            return Step(self.store.message("status_number_locked"))
         application = self._find(number, digits)
         if application is not None:
             return Step(self._status_text(application))
