@@ -66,6 +66,25 @@ def test_a_town_with_its_own_office_shows_no_distance(manager):
     assert not KILOMETRES.search(answer.text)
 
 
+def test_a_bare_town_after_an_office_answer_gets_the_offices_there(manager):
+    session = manager.new_session()
+    manager.reply(session, "Где офис в Кашире?")
+
+    lobnya = manager.reply(session, "Лобня")
+    manager.reply(session, "спасибо")
+    khimki = manager.reply(session, "Химки")
+
+    assert lobnya.label == "offices" and "Клиентский офис «Мытищи»" in lobnya.text
+    assert khimki.label == "offices" and "Химки" in khimki.text
+
+
+def test_a_bare_town_with_no_office_answer_before_is_not_taken_for_offices(manager):
+    session = manager.new_session()
+    manager.reply(session, "Как передать показания счётчика?")
+
+    assert manager.reply(session, "Лобня").label != "offices"
+
+
 def test_every_office_town_has_coordinates(knowledge_store):
     towns = set(knowledge_store.table("offices")["town"])
     places = set(knowledge_store.table("settlement_coordinates")["place"])

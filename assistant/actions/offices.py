@@ -10,6 +10,9 @@ from .base import Action, Flow, Step
 from .moments import format_moment, format_time
 
 MAX_SHOWN = 4
+# «Лобня», «а в Химках?» after an office answer name another place; a longer message
+# asks something else.
+MAX_PLACE_WORDS = 3
 HEADERS = {NEAREST: "office_nearest", NEARBY: "office_nearby", FALLBACK: "office_fallback"}
 
 
@@ -23,10 +26,16 @@ class OfficeAction(Action):
     def resume(self, flow: Flow, text: str) -> Step:
         return self._read(flow, text, answering=True)
 
+    def corrects(self, text: str) -> bool:
+        """A bare place after an office answer asks for the offices there."""
+        return len(text.split()) <= MAX_PLACE_WORDS and self._find(text) is not None
+
+    def _find(self, text: str) -> OfficeMatch | None:
+        return find_offices(text, self.store.table("offices"), self.store.table("settlements"),
+                            self.store.table("settlement_coordinates"))
+
     def _read(self, flow: Flow, text: str, answering: bool) -> Step:
-        match = find_offices(text, self.store.table("offices"),
-                             self.store.table("settlements"),
-                             self.store.table("settlement_coordinates"))
+        match = self._find(text)
         if match is None:
             flow.asking = "place"
             key = "office_place_not_read" if answering else "office_ask_place"
