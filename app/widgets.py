@@ -30,11 +30,13 @@ LIST_NUMBER = re.compile(r"^(\d+)([.)])", re.MULTILINE)
 # ":smile:" becomes an emoji in st.markdown; a colon before a letter is escaped.
 SHORTCODE_COLON = re.compile(r":(?=\w)")
 MARKDOWN_LINE_BREAK = "  \n"
-# A web address in our texts: with http(s):// or a bare Latin domain («lk.rossetimr.ru»).
-# Quotes, brackets and «» end an address, so it never swallows the text around it.
+# A web address in our texts: with http(s):// or a bare domain, Latin («lk.rossetimr.ru») or
+# Cyrillic («светлаястрана.рф»). Quotes, brackets and «» end an address, so it never
+# swallows the text around it.
 WEB_ADDRESS = re.compile(
     r"(?<![\w@./-])(?:https?://[^\s<>«»\"'()\[\]]+"
-    r"|(?:[a-z0-9-]+\.)+(?:ru|su|com|org|net|info)(?![\w-])(?:/[^\s<>«»\"'()\[\]]*)?)",
+    r"|(?:[a-z0-9-]+\.)+(?:ru|su|com|org|net|info)(?![\w-])(?:/[^\s<>«»\"'()\[\]]*)?"
+    r"|(?:[а-яё0-9-]+\.)+рф(?![\w-])(?:/[^\s<>«»\"'()\[\]]*)?)",
     re.IGNORECASE,
 )
 SCHEME = re.compile(r"https?://", re.IGNORECASE)
@@ -115,10 +117,16 @@ def web_addresses(text: str) -> list[tuple[str, int]]:
 
 def markdown_link(address: str) -> str:
     """A link that shows the address as written and opens it over https when bare."""
-    target = address if SCHEME.match(address) else f"https://{address}"
+    target = address if SCHEME.match(address) else f"https://{ascii_host(address)}"
     # Percent-encoded, the target holds nothing that could close the link or add markup.
     target = quote(target, safe=URL_SAFE)
     return f"[{escape_markdown(address)}]({target})"
+
+
+def ascii_host(address: str) -> str:
+    """A bare address with its Cyrillic domain in the ASCII form browsers resolve."""
+    host, slash, path = address.partition("/")
+    return host.encode("idna").decode("ascii") + slash + path
 
 
 def escape_markdown(text: str) -> str:

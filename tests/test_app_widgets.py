@@ -40,6 +40,10 @@ import widgets  # noqa: E402
             "[https://www.consultant.ru/document/cons\\_doc\\_LAW\\_51030/]"
             "(https://www.consultant.ru/document/cons_doc_LAW_51030/)",
         ),
+        (
+            "Сообщите на светлаястрана.рф.",
+            "Сообщите на [светлаястрана.рф](https://xn--80aaafp0bqweeid1o.xn--p1ai).",
+        ),
         ("пишите на info@mail.ru", "пишите на info@mail.ru"),
         ("0,4 кВ, т.е. до 15 кВт", "0,4 кВ, т.е. до 15 кВт"),
     ],
