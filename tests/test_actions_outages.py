@@ -178,3 +178,17 @@ def test_a_new_session_remembers_no_address(manager):
     (asked,) = talk(manager, "А когда дадут свет?")
 
     assert "Напишите населённый пункт" in asked.text
+
+
+@pytest.mark.parametrize("address", ["Дубровицы, ул. Дачная", "Подольск, улица Космонавтов 5"])
+def test_a_bare_address_as_the_first_message_is_looked_up_for_outages(manager, address):
+    (reply,) = talk(manager, address)
+
+    assert reply.label == "outages"
+    assert reply.outcome == "answered"
+
+
+def test_a_question_with_a_place_is_not_taken_for_a_bare_address(manager):
+    (reply,) = talk(manager, "Где офис в Подольске?")
+
+    assert reply.label == "offices"

@@ -28,6 +28,8 @@ CHOICE_SCORE = 80
 # Unreadable answers before the flow gives the hotline (place) or the whole settlement
 # (street) instead of asking once more.
 MAX_ATTEMPTS = 2
+# «Подольск, улица Космонавтов 5»: a settlement, a street and a house, with no question.
+MAX_BARE_ADDRESS_WORDS = 6
 # АО «Мособлэнерго» shares the territory of the Moscow region, not of Moscow
 # (domain facts, «Territory»): only there may another grid company serve the house.
 SHARED_REGION = "Московская область"
@@ -42,6 +44,13 @@ class OutageAction(Action):
     name = "outages"
     labels = frozenset({"outages"})
     trigger = OTHER_ADDRESS
+
+    def claim(self, text: str) -> str | None:
+        """A bare address as a message («Дубровицы, ул. Дачная») asks about power there."""
+        if len(text.split()) > MAX_BARE_ADDRESS_WORDS:
+            return None
+        address = self._find(text)
+        return "outages" if address.settlement and address.street else None
 
     def start(self, flow: Flow, text: str) -> Step:
         if OTHER_ADDRESS.search(text):
