@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 
 from .actions import Action, Clock, Flow, Step, build_actions
 from .classifier import NO_SERVICE, Prediction, TopicClassifier
-from .guard import DIGIT, MAX_MESSAGE_CHARS, check_message, is_small_talk
+from .guard import DIGIT, MAX_MESSAGE_CHARS, check_message, is_closing, is_small_talk
 from .labels import DIALOG_GROUP, OUT_OF_SCOPE, load_topics
 from .mask import mask_text, tags
 from .store import KnowledgeStore
@@ -241,7 +241,9 @@ class DialogManager:
         prediction = self._predict(session, masked)
         confident = prediction.confidence >= self.classifier.thresholds.answer
         small_talk = self.topics[prediction.label].service == SMALL_TALK
-        if confident and not small_talk and prediction.label != flow.label:
+        # «Спасибо» or «до свидания» alone, though, is the client closing the case.
+        closing = small_talk and is_closing(text)
+        if confident and (closing or not small_talk) and prediction.label != flow.label:
             session.flow = None
             return self._respond(session, prediction, masked, text)
         return self._flow_reply(session, flow, step, prediction.confidence, masked,

@@ -92,6 +92,19 @@ def is_small_talk(text: str) -> bool:
     return len(others) <= MAX_SMALL_TALK_OTHER_WORDS
 
 
+def is_closing(text: str) -> bool:
+    """Thanks or a goodbye and nothing but polite words: «спасибо», «всё, до свидания»."""
+    if DIGIT.search(text):
+        return False
+    words = set(lemmas(normalize(text)))
+    return bool(words & closing_words()) and words <= courtesy_words() | closing_words()
+
+
+@lru_cache(maxsize=1)
+def closing_words() -> frozenset[str]:
+    return _read_words("closing_words.tsv")
+
+
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     return _read_words("english_words.tsv")

@@ -239,7 +239,7 @@ def test_a_bare_number_with_no_question_open_is_asked_about(dialog_manager, know
     assert reply.outcome == FALLBACK
 
 
-@pytest.mark.parametrize("text", ["да", "1", "спасибо", "привет"])
+@pytest.mark.parametrize("text", ["да", "1", "ок", "привет"])
 def test_small_talk_inside_a_flow_does_not_end_it(dialog_manager, text):
     session = dialog_manager.new_session()
     dialog_manager.choose(session, "tp_primary_cost")
@@ -335,3 +335,14 @@ def test_a_short_latin_answer_inside_a_flow_reaches_the_flow(dialog_manager, tex
 
     assert reply.label == "tp_primary_cost"
     assert reply.action == "connection_cost"
+
+
+@pytest.mark.parametrize("text", ["спасибо", "Спасибо, до свидания!"])
+def test_thanks_or_a_goodbye_inside_a_flow_closes_it(dialog_manager, text):
+    session = dialog_manager.new_session()
+    dialog_manager.choose(session, "tp_primary_cost")
+
+    reply = dialog_manager.reply(session, text)
+
+    assert reply.label in {"thanks", "goodbye"}
+    assert session.flow is None
