@@ -42,21 +42,42 @@ def district_names(districts: tuple[str, ...]) -> tuple[Name, ...]:
                  for full, name in zip(districts, plain, strict=True))
 
 
-def find_offices(text: str, offices: pd.DataFrame, settlements: pd.DataFrame,
-                 coordinates: pd.DataFrame | None = None) -> OfficeMatch | None:
+@dataclass(frozen=True)
+class OfficeDirectory:
+    """The tables an office lookup reads, with the place names it matches prepared.
+
+    Built once per load of the store: the names from pandas on every message cost more
+    than the matching. Read-only: the lookups filter the frames, never change them."""
+
+    offices: pd.DataFrame
+    settlements: pd.DataFrame
+    coordinates: pd.DataFrame | None
+    towns: tuple[Name, ...]
+    districts: tuple[Name, ...]
+
+
+def prepare_directory(offices: pd.DataFrame, settlements: pd.DataFrame,
+                      coordinates: pd.DataFrame | None = None) -> OfficeDirectory:
+    """Towns of the offices, the gazetteer and the coordinates; districts of the first two."""
+    known = set(coordinates["place"]) if coordinates is not None else set()
+    towns = tuple(sorted(set(offices["town"]) | set(settlements["settlement"]) | known))
+    districts = tuple(sorted(set(offices["district"]) | set(settlements["district"])))
+    return OfficeDirectory(offices, settlements, coordinates, names_of(towns),
+                           district_names(districts))
+
+
+def find_offices(text: str, directory: OfficeDirectory) -> OfficeMatch | None:
     """The offices for the place named in the text; None if no place is named.
 
     Without coordinates no distance is known, and a place whose district has no office
     gets the head office."""
     tokens = tokens_of(text)
-    known = set(coordinates["place"]) if coordinates is not None else set()
-    towns = tuple(sorted(set(offices["town"]) | set(settlements["settlement"]) | known))
-    districts = tuple(sorted(set(offices["district"]) | set(settlements["district"])))
-
-    town = best_name(tokens, names_of(towns), set())
-    district = best_name(tokens, district_names(districts), set())
+    offices = directory.offices
+    town = best_name(tokens, directory.towns, set())
+    district = best_name(tokens, directory.districts, set())
     if town and (district is None or town.score >= district.score):
-        return offices_of_town(town.value, offices, settlements, coordinates)
+        return offices_of_town(town.value, offices, directory.settlements,
+                               directory.coordinates)
     if district:
         return offices_of_district(district.value, district.value, offices)
 

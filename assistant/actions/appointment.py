@@ -31,6 +31,7 @@ from ..slots import (
 )
 from .base import Action, Flow, Step
 from .moments import format_day, format_time
+from .offices import office_directory
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +95,7 @@ class AppointmentAction(Action):
     # Booking, step by step.
 
     def _read_office(self, flow: Flow, text: str, answering: bool) -> Step:
-        offices = self.store.table("offices")
-        match = find_offices(text, offices, self.store.table("settlements"),
-                             self.store.table("settlement_coordinates"))
+        match = find_offices(text, office_directory(self.store))
         if match is None:
             key = "booking_office_not_read" if answering else "booking_ask_office"
             return self._ask(flow, "office", key, understood=not answering)

@@ -5,9 +5,21 @@ from datetime import datetime
 import pandas as pd
 
 from ..hours import parse_hours
-from ..offices import DISTANCE, FALLBACK, NEARBY, NEAREST, OfficeMatch, cell, find_offices
+from ..offices import (
+    DISTANCE,
+    FALLBACK,
+    NEARBY,
+    NEAREST,
+    OfficeDirectory,
+    OfficeMatch,
+    cell,
+    find_offices,
+    prepare_directory,
+)
+from ..store import KnowledgeStore
 from .base import Action, Flow, Step
 from .moments import format_moment, format_time
+from .views import view
 
 MAX_SHOWN = 4
 # «Лобня», «а в Химках?» after an office answer name another place; a longer message
@@ -31,8 +43,7 @@ class OfficeAction(Action):
         return len(text.split()) <= MAX_PLACE_WORDS and self._find(text) is not None
 
     def _find(self, text: str) -> OfficeMatch | None:
-        return find_offices(text, self.store.table("offices"), self.store.table("settlements"),
-                            self.store.table("settlement_coordinates"))
+        return find_offices(text, office_directory(self.store))
 
     def _read(self, flow: Flow, text: str, answering: bool) -> Step:
         match = self._find(text)
@@ -79,3 +90,13 @@ class OfficeAction(Action):
             return self.store.message("office_break", until=format_time(moment))
         opens = format_moment(moment) if moment else "—"
         return self.store.message("office_closed", opens=opens)
+
+
+def office_directory(store: KnowledgeStore) -> OfficeDirectory:
+    """The office directory of this load of the store, shared by the flows."""
+    return view(store, "office_directory", build_directory)
+
+
+def build_directory(store: KnowledgeStore) -> OfficeDirectory:
+    return prepare_directory(store.table("offices"), store.table("settlements"),
+                             store.table("settlement_coordinates"))

@@ -13,9 +13,11 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from ..places import Address, find_address, named_place, similar_streets
+from ..store import KnowledgeStore
 from ..streets import Street, parse_addresses
 from .base import Action, Flow, Step
 from .moments import format_moment, in_moscow
+from .views import view
 
 log = logging.getLogger(__name__)
 
@@ -261,13 +263,23 @@ class OutageAction(Action):
         return regions.empty or regions.iloc[0] == SHARED_REGION
 
     def _settlements(self) -> tuple[str, ...]:
-        outages = self.store.table("outages")["settlement"]
-        gazetteer = self.store.table("settlements")["settlement"]
-        return tuple(sorted(set(outages.dropna()) | set(gazetteer.dropna())))
+        return view(self.store, "outage_settlements", known_settlements)
 
     def _streets(self) -> tuple[Street, ...]:
-        cells = self.store.table("outages")["addresses"].dropna()
-        return snapshot_streets(tuple(cells))
+        return view(self.store, "outage_streets", known_streets)
+
+
+def known_settlements(store: KnowledgeStore) -> tuple[str, ...]:
+    """Settlements of the snapshot and the gazetteer, built once per load of the store:
+    from pandas on every message they cost more than the lookup itself."""
+    outages = store.table("outages")["settlement"]
+    gazetteer = store.table("settlements")["settlement"]
+    return tuple(sorted(set(outages.dropna()) | set(gazetteer.dropna())))
+
+
+def known_streets(store: KnowledgeStore) -> tuple[Street, ...]:
+    cells = store.table("outages")["addresses"].dropna()
+    return snapshot_streets(tuple(cells))
 
 
 def remember(flow: Flow, address: Address) -> None:
