@@ -16,14 +16,14 @@ FEATURES = TEXT_FEATURES + EMBEDDING_FEATURES
 NO_CONTEXT = "<нет>"
 
 
-def lemma_string(normalized: str) -> str:
-    lemmas = [lemma(word) for word in words(normalized)]
+def join_lemmas(tokens: list[str]) -> str:
+    lemmas = [lemma(word) for word in tokens]
     return " ".join(lemmas) if lemmas else NO_CONTEXT
 
 
-def char_grams(normalized: str) -> str:
+def join_grams(tokens: list[str]) -> str:
     grams = []
-    for word in words(normalized):
+    for word in tokens:
         padded = f"#{word}#"
         grams.extend(padded[i:i + GRAM_SIZE] for i in range(max(1, len(padded) - GRAM_SIZE + 1)))
     return " ".join(grams) if grams else NO_CONTEXT
@@ -33,23 +33,46 @@ def vector(normalized: str) -> np.ndarray:
     return sentence_vector(words(normalized))
 
 
-def feature_row(text: str, context: list[str], context_turns: int) -> dict:
-    """Lemmas and a Navec vector of the message, and of its latest context turns."""
-    message = normalize(text)
-    earlier = normalize(" ".join(context[-context_turns:])) if context_turns else ""
+def message_features(text: str) -> dict:
+    """Lemmas, character grams and a Navec vector of the message itself."""
+    # Tokenised once for the three features: razdel is a good part of a reply's cost.
+    tokens = words(normalize(text))
     return {
-        "message_lemmas": lemma_string(message),
-        "context_lemmas": lemma_string(earlier),
-        "message_chars": char_grams(message),
-        "message_vector": vector(message),
-        "context_vector": vector(earlier),
+        "message_lemmas": join_lemmas(tokens),
+        "message_chars": join_grams(tokens),
+        "message_vector": sentence_vector(tokens),
     }
 
 
+def context_features(context: list[str], context_turns: int) -> dict:
+    """Lemmas and a Navec vector of the latest context turns."""
+    earlier = normalize(" ".join(context[-context_turns:])) if context_turns else ""
+    tokens = words(earlier)
+    return {"context_lemmas": join_lemmas(tokens), "context_vector": sentence_vector(tokens)}
+
+
+def feature_row(text: str, context: list[str], context_turns: int) -> dict:
+    """Lemmas and a Navec vector of the message, and of its latest context turns."""
+    return {**message_features(text), **context_features(context, context_turns)}
+
+
 def feature_rows(texts: list[str], contexts: list[list[str]], context_turns: int) -> list[list]:
-    """Feature values as plain lists in FEATURES order, for a few messages at serving time."""
-    rows = [feature_row(text, context, context_turns) for text, context in zip(texts, contexts)]
-    return [[row[name] for name in FEATURES] for row in rows]
+    """Feature values as plain lists in FEATURES order, for a few messages at serving time.
+
+    A follow-up is read with and without its context, so the rows share a message or an
+    empty context: each distinct one is computed once."""
+    messages: dict[str, dict] = {}
+    earlier: dict[tuple[str, ...], dict] = {}
+    rows = []
+    for text, context in zip(texts, contexts, strict=True):
+        if text not in messages:
+            messages[text] = message_features(text)
+        turns = tuple(context[-context_turns:]) if context_turns else ()
+        if turns not in earlier:
+            earlier[turns] = context_features(context, context_turns)
+        row = {**messages[text], **earlier[turns]}
+        rows.append([row[name] for name in FEATURES])
+    return rows
 
 
 def feature_frame(texts: list[str], contexts: list[list[str]], context_turns: int) -> pd.DataFrame:

@@ -41,7 +41,10 @@ def strip_markup(text: str) -> str:
     """Unescape HTML entities, drop tags and control characters, squeeze whitespace."""
     text = html.unescape(html.unescape(text))
     text = TAG_PATTERN.sub(" ", text)
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    # isprintable() is False for every control, format or unassigned character, so a
+    # printable text (most messages) skips the slow walk over its characters.
+    if not text.isprintable():
+        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     return SPACE_PATTERN.sub(" ", text).strip()
 
 
@@ -153,6 +156,13 @@ def squeeze_repeats(text: str) -> str:
     )
 
 
+# One reply reads its message several times over (the classifier, the flows' slots and
+# places), each normalising and tokenising it again: the latest results are kept. Few,
+# so that they serve one reply, not stand in for work on other clients' messages.
+RECENT_TEXTS = 8
+
+
+@lru_cache(maxsize=RECENT_TEXTS)
 def normalize(text: str) -> str:
     """Lowercase text ready for tokens: layout fixed, ё→е, repeats and units split."""
     text = strip_markup(text)
@@ -166,7 +176,12 @@ def normalize(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Word and number tokens of normalised text, punctuation dropped."""
-    return [token.text for token in tokenize(text) if WORD_PATTERN.search(token.text)]
+    return list(_word_tuple(text))
+
+
+@lru_cache(maxsize=RECENT_TEXTS)
+def _word_tuple(text: str) -> tuple[str, ...]:
+    return tuple(token.text for token in tokenize(text) if WORD_PATTERN.search(token.text))
 
 
 def lemmas(text: str) -> list[str]:
