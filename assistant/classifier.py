@@ -26,7 +26,18 @@ OWN_SERVICE_SHARE = 0.75
 # «а сколько рассматривают заявку?»: follow-ups are short; a longer message states its case.
 FOLLOW_UP_WORDS = 5
 META_FILE = "meta.json"
+# A message read twice in one turn (a clarification reads it with the open question too)
+# still finds the one the next turn asks for.
+KEPT_ALONE_ROWS = 2
 TOP_SIZE = 3
+
+
+def remember(read_alone: dict[str, np.ndarray], text: str, row: np.ndarray) -> None:
+    """Keep the row of a message read alone; only the latest few are ever asked for."""
+    read_alone.pop(text, None)
+    read_alone[text] = row
+    while len(read_alone) > KEPT_ALONE_ROWS:
+        del read_alone[next(iter(read_alone))]
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,8 @@ def make_row_pool(rows: list[list]):
         rows,
         text_features=[FEATURES.index(name) for name in TEXT_FEATURES],
         embedding_features=[FEATURES.index(name) for name in EMBEDDING_FEATURES],
+        # One thread, as for the prediction: under load a helper thread waits for a core.
+        thread_count=1,
     )
 
 
@@ -98,13 +111,29 @@ class TopicClassifier:
         return Prediction(label=top[0][0], confidence=top[0][1], top=top)
 
     def predict(self, text: str, context: list[str] | None = None,
-                service: str | None = None) -> Prediction:
-        """Ranked labels for one message; a follow-up takes the service of its session."""
-        if not context:
-            return self.rank(self.probabilities([text], [[]])[0])
+                service: str | None = None,
+                read_alone: dict[str, np.ndarray] | None = None) -> Prediction:
+        """Ranked labels for one message; a follow-up takes the service of its session.
 
-        # One call for three rows: with context, the message alone, the latest earlier turn.
-        full, alone, earlier = self.probabilities([text, text, context[-1]], [context, [], []])
+        read_alone holds rows of messages read without context, by text, and gets this
+        message's: a session passes its own, so the turn before is not read again."""
+        read_alone = {} if read_alone is None else read_alone
+        if not context:
+            alone = self.probabilities([text], [[]])[0]
+            remember(read_alone, text, alone)
+            return self.rank(alone)
+
+        # One call for up to three rows: with context, the message alone, and the latest
+        # earlier turn alone unless its own turn read it already.
+        earlier = read_alone.get(context[-1])
+        texts, contexts = [text, text], [context, []]
+        if earlier is None:
+            texts.append(context[-1])
+            contexts.append([])
+        rows = self.probabilities(texts, contexts)
+        full, alone = rows[0], rows[1]
+        earlier = rows[2] if earlier is None else earlier
+        remember(read_alone, text, alone)
         prediction = self.rank(full)
         if self._names_own_service(text, alone):
             # Context may only add certainty to a message that says what it is about.

@@ -66,6 +66,9 @@ class Session:
     retyped_choices: int = 0
     # The label of the last flow that ended: a short correction re-runs it.
     finished_flow: str | None = None
+    # The classifier's rows of this session's latest messages read alone: the next turn
+    # reads the latest one as its context's service without running the model again.
+    read_alone: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,7 @@ class DialogManager:
 
     def _predict(self, session: Session, masked: str) -> Prediction:
         context = session.history[-CONTEXT_TURNS:]
-        return self.classifier.predict(masked, context, session.service)
+        return self.classifier.predict(masked, context, session.service, session.read_alone)
 
     def _classify_and_answer(self, session: Session, masked: str, text: str) -> Reply:
         return self._respond(session, self._predict(session, masked), masked, text)
