@@ -141,3 +141,27 @@ def test_texts_are_shown_masked(tmp_path, monkeypatch):
     app = open_page(logged_in_app(), PAGE)
 
     assert single_options(app) == {masked}
+
+
+def test_a_group_of_fallbacks_starts_with_no_topic_and_is_not_saved_without_one(page, labels_db):
+    # The meter group's turns mostly carry «out_of_scope»: no client topic to start from.
+    assert page.selectbox(key="cluster_topic").value is None
+
+    button(page, "Разметить всю группу").click().run()
+
+    assert page.warning[0].value == "Выберите тему из списка."
+    assert LabelStore(labels_db).frame().empty
+
+
+def test_a_group_starts_at_its_likeliest_client_topic(tmp_path, monkeypatch):
+    # Clarified turns keep the model's guess: the group's topic field starts there.
+    guessed = [
+        turn(f"g{number}", 1, "meter_readings", "clarified", 0.4, text)
+        for number, text in enumerate(METER)
+    ]
+    prepare_analyst_env(tmp_path, monkeypatch, guessed)
+    monkeypatch.setenv(HISTORY_ENV, str(tmp_path / "no-history.parquet"))
+    app = open_page(logged_in_app(), PAGE)
+
+    assert app.selectbox(key="cluster_topic").value == "meter_readings"
+    assert app.selectbox(key="single_topic").value is None

@@ -11,7 +11,7 @@ from assistant.analytics import REASON_TITLES, find_clusters, unresolved_turns
 from assistant.analytics.clusters import NO_KNOWN_WORDS
 from assistant.errors import AssistantError
 from assistant.labelling import NEW_TOPIC_PREFIX, SPAM, LabelError, LabelStore
-from assistant.labels import load_topics
+from assistant.labels import client_topics, load_topics
 
 log = logging.getLogger(__name__)
 
@@ -81,13 +81,17 @@ def chosen_label(prefix: str) -> str:
         return SPAM
     if kind == NEW_TOPIC:
         return f"{NEW_TOPIC_PREFIX} {st.session_state.get(f'{prefix}_new_topic', '')}"
-    return st.session_state.get(f"{prefix}_topic", "")
+    return st.session_state.get(f"{prefix}_topic") or ""
 
 
 def save(store, analyst, prefix, texts, cluster=None) -> None:
     """Store the texts under the form's label; the outcome is shown on the next run."""
+    label = chosen_label(prefix)
+    if not label:
+        st.session_state.notice = ("warning", "Выберите тему из списка.")
+        return
     try:
-        saved = store.add(texts, chosen_label(prefix), analyst, cluster=cluster)
+        saved = store.add(texts, label, analyst, cluster=cluster)
     except LabelError:
         st.session_state.notice = ("warning", "Введите название новой темы.")
         return
@@ -110,12 +114,32 @@ def show_notice() -> None:
         getattr(st, kind)(text)
 
 
+def suggest_topic(prefix: str, owner: str, topic: str | None) -> None:
+    """Start the topic field at `topic` whenever the texts it labels change.
+
+    A field that kept the previous group's topic, or the first of the list, would have
+    one click label a whole group wrongly; the analyst's own choice stays while the
+    same texts are shown."""
+    if st.session_state.get(f"{prefix}_topic_owner") == owner:
+        return
+    st.session_state[f"{prefix}_topic_owner"] = owner
+    # Only a client topic is a useful start: «out_of_scope» is what most fallbacks carry.
+    st.session_state[f"{prefix}_topic"] = topic if topic in client_topics() else None
+
+
 def label_form(prefix: str) -> None:
     """What the texts are: a topic of the list, a new topic with a name, or spam."""
     kind = st.radio("Что это", KINDS, key=f"{prefix}_kind", horizontal=True)
     if kind == TOPIC:
         topics = list(load_topics())
-        st.selectbox("Тема", topics, key=f"{prefix}_topic", format_func=topic_title)
+        st.selectbox(
+            "Тема",
+            topics,
+            index=None,
+            key=f"{prefix}_topic",
+            format_func=topic_title,
+            placeholder="выберите тему",
+        )
     elif kind == NEW_TOPIC:
         st.text_input("Название новой темы", key=f"{prefix}_new_topic")
 
@@ -166,6 +190,9 @@ def label_cluster(store, analyst, snapshot, turn_filter, texts) -> None:
         st.text(f"— {typical}")
     analysis.show_table(members, column_config=TEXT_COLUMNS)
 
+    likeliest = row["topic"] if cluster != NO_KNOWN_WORDS else None
+    owner = f"{cluster}: {row['typical'][0]}"
+    suggest_topic("cluster", owner, likeliest if pd.notna(likeliest) else None)
     label_form("cluster")
     st.button(
         f"Разметить всю группу (текстов: {int(row['texts'])})",
