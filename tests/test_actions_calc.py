@@ -480,6 +480,67 @@ def test_a_date_given_once_is_used_by_the_next_deadline_question(manager, sessio
     assert session.flow is None
 
 
+@pytest.mark.parametrize(
+    "contract_date",
+    ["договор заключили 10.11.2026", "оплатил договор 10.11.2026", "договор от 10 ноября"],
+)
+def test_a_contract_date_gives_the_works_deadline_not_the_review(
+    manager, session, contract_date
+):
+    cost_of_a_house(manager, session)
+    say(manager, session, "а сколько по времени?")
+    due = say(manager, session, contract_date)
+
+    assert due.label == "tp_implementation_deadlines"
+    assert "Заявка подана" not in due.text
+    assert "между 10.03.2027 и 10.05.2027" in due.text
+
+
+def test_an_application_date_still_gives_the_review_deadline(manager, session):
+    cost_of_a_house(manager, session)
+    say(manager, session, "а сколько по времени?")
+    due = say(manager, session, "заявку подали 10.11.2026")
+
+    assert due.text.startswith("Заявка подана 10.11.2026")
+
+
+def test_a_contract_date_with_a_when_question_opens_the_works_deadline(manager, session):
+    reply = say(manager, session, "у меня договор заключён 01.10.2026, когда подключите?")
+    say(manager, session, "15 кВт")
+    say(manager, session, "физлицо")
+    say(manager, session, "0,4 кВ")
+    due = say(manager, session, "метров 100")
+
+    assert reply.label == "tp_implementation_deadlines"
+    assert "между 01.02.2027 и 01.04.2027" in due.text
+
+
+def test_facts_given_instead_of_the_date_are_acknowledged_not_repeated(manager, session):
+    open_topic(manager, session, "Какие сроки подключения для ИЖС?", "tp_primary_review_time")
+    replies = [
+        say(manager, session, text).text
+        for text in ["15 кВт", "физическое лицо", "0,4 кВ", "метров 100"]
+    ]
+    due = say(manager, session, "договор заключен 1 октября 2026")
+
+    assert all(one != other for one, other in zip(replies, replies[1:], strict=False))
+    assert replies[-1].startswith(
+        question_with(manager, "term_fact_unchanged", facts="сетей не дальше 300 м от участка")
+    )
+    assert due.label == "tp_implementation_deadlines"
+    assert "между 01.02.2027 и 01.04.2027" in due.text
+
+
+def test_a_corrected_power_after_the_deadline_answer_is_named(manager, session):
+    open_topic(manager, session, "Какие сроки подключения для ИЖС?", "tp_primary_review_time")
+    say(manager, session, "15 кВт")
+    first = say(manager, session, "10.11.2026")
+    corrected = say(manager, session, "не 15, а 30 кВт")
+
+    assert corrected.text != first.text
+    assert "30 кВт" in corrected.text
+
+
 def test_a_short_correction_after_the_answer_answers_again(dialog_manager):
     # Never confident: the correction must not depend on how the model reads it.
     classifier = copy.copy(dialog_manager.classifier)

@@ -71,7 +71,18 @@ def test_an_increase_reads_the_power_held_and_the_total():
     assert read_kw_change("увеличить мощность с 5 до 15 кВт") == (5, 15)
 
 
-@pytest.mark.parametrize("text, metres", [("столб в 200 м", 200), ("1,5 км", 1500)])
+@pytest.mark.parametrize(
+    "text, metres",
+    [
+        ("столб в 200 м", 200),
+        ("1,5 км", 1500),
+        ("метров 100", 100),
+        ("100 м", 100),
+        ("в 100 метрах", 100),
+        ("около 150 м", 150),
+        ("примерно метров 50, не больше", 50),
+    ],
+)
 def test_distance_is_read_in_metres(text, metres):
     assert read_metres(text) == metres
 
@@ -88,6 +99,11 @@ def test_distance_is_read_in_metres(text, metres):
         # Without a year a date far ahead is last year's: applications are in the past.
         ("подал 20 марта", date(2026, 3, 20)),
         ("договор от 25 декабря", date(2026, 12, 25)),
+        ("договор заключен 1 октября 2026", date(2026, 10, 1)),
+        ("1 окт 2026", date(2026, 10, 1)),
+        ("01 октября", date(2026, 10, 1)),
+        ("3 мар 2026", date(2026, 3, 3)),
+        ("1 ноя", date(2026, 11, 1)),
     ],
 )
 def test_dates_are_read_from_the_clients_words(text, expected):

@@ -1,4 +1,4 @@
-"""Dates in a client's words: «10.11.2026», «10.11», «10 ноября», «подал вчера»."""
+"""Dates in a client's words: «10.11.2026», «10.11», «10 ноября», «1 окт», «подал вчера»."""
 
 import re
 from datetime import date, timedelta
@@ -57,7 +57,9 @@ def read_numeric(text: str, today: date) -> date | None:
 def read_worded(text: str, today: date) -> date | None:
     months = month_numbers()
     for match in WORDED_DATE.finditer(text):
-        month = months.get(lemma(match.group(2)))
+        # Short forms («мар», «ноя») are looked up as typed: their lemmas are other words.
+        word = match.group(2)
+        month = months.get(word) or months.get(lemma(word))
         if month:
             return make_date(
                 parse_year(match.group(3)), month, int(match.group(1)), today

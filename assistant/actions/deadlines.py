@@ -8,7 +8,9 @@ from .casework import CaseAction
 from .dates import format_date, read_date
 from .phrasebook import compose, phrase, text
 from .recall import (
+    fact_phrase,
     is_correction,
+    listed_facts,
     recall,
     recall_start,
     recalled_line,
@@ -16,6 +18,7 @@ from .recall import (
 )
 from .rules import filled, find_rule
 from .views import rows
+from .vocabulary import first_value, message_lemmas
 from .workdays import add_period, calendar_confirmed
 
 # Which rows of the table answer each topic.
@@ -28,6 +31,15 @@ STAGES = {
 }
 # A term counted from a date this far back or ahead is a typo, not an application.
 MAX_YEARS_APART = 5
+# A date said with «договор», «оплатил» counts the works; with «заявка», «подал» the
+# review. Such a date moves a flow of the other kind to its stage (and that stage's
+# topic); restoring documents keeps its own date, whatever words come with it.
+KIND_STAGES = {"contract": "implementation", "application": "offer"}
+STAGE_LABELS = {
+    "implementation": "tp_implementation_deadlines",
+    "offer": "tp_primary_review_time",
+}
+STAGES_BY_KIND = frozenset({"offer", "temporary", "implementation"})
 
 
 class DeadlineAction(CaseAction):
@@ -35,11 +47,28 @@ class DeadlineAction(CaseAction):
     labels = frozenset(STAGES)
     prefix = "term_"
 
+    def claim(self, text: str) -> str | None:
+        """«Договор заключён 01.10.2026, когда подключите?» asks for the works' deadline,
+        whatever topic the model reads in the contract words."""
+        words = message_lemmas(text)
+        asks_when = first_value(self.phrases(), "term_question", words)
+        if not asks_when or self.date_kind(text) != "contract":
+            return None
+        return STAGE_LABELS["implementation"] if self.date_in(text) else None
+
     def start(self, flow: Flow, message: str) -> Step:
         flow.slots["stage"] = STAGES[flow.label]
-        self.read_case(flow, message)
+        named = self.read_case(flow, message)
         self.read_start(flow, message)
         recall(flow)
+        # «Не 15, а 30 кВт» after the answer: the answer says it took the new figure.
+        changed = {
+            slot
+            for slot in named
+            if slot in flow.facts and flow.facts[slot] != flow.slots[slot]
+        }
+        if changed and is_correction(self, message):
+            flow.slots["corrected"] = changed
         return self.step_and_remember(flow)
 
     def resume(self, flow: Flow, message: str) -> Step:
@@ -55,20 +84,44 @@ class DeadlineAction(CaseAction):
         flow.recalled -= named
         return self.step_and_remember(flow)
 
-    def read_correction(self, flow: Flow, message: str) -> bool:
+    def read_correction(self, flow: Flow, message: str) -> set[str]:
         """«Нет, 30 кВт» instead of the date: the rule is chosen again for the new case."""
         flow.asking = None
         named = self.read_case(flow, message)
         flow.recalled -= named
         flow.asking = "start"
-        return bool(named)
+        return named
 
-    def read_start(self, flow: Flow, message: str) -> bool:
+    def date_in(self, message: str) -> date | None:
         found = read_date(message, self.clock().date())
         if found is None or abs(found.year - self.clock().year) > MAX_YEARS_APART:
+            return None
+        return found
+
+    def date_kind(self, message: str) -> str | None:
+        """«contract» or «application» by the words around a date, or None."""
+        return first_value(self.phrases(), "date_kind", message_lemmas(message))
+
+    def read_start(self, flow: Flow, message: str) -> bool:
+        """The date the term counts from; a date of the other kind moves the stage."""
+        found = self.date_in(message)
+        if found is None:
             return False
         flow.slots["start"] = found
+        kind = self.date_kind(message)
+        stage = flow.slots["stage"]
+        if kind and stage in STAGES_BY_KIND and kind not in self.counted_from(stage):
+            flow.slots["stage"] = KIND_STAGES[kind]
+            flow.label = STAGE_LABELS[KIND_STAGES[kind]]
+            flow.slots["moved"] = kind
         return True
+
+    def counted_from(self, stage: str) -> set[str]:
+        return {
+            rule["counted_from"]
+            for rule in rows(self.store, "deadline_rules")
+            if rule["stage"] == stage
+        }
 
     def corrects(self, text: str) -> bool:
         return is_correction(self, text)
@@ -78,7 +131,9 @@ class DeadlineAction(CaseAction):
         dated = self.read_start(flow, message)
         # Only a short message corrects the case: a question in many words
         # («когда дадут свет на улице Садовой?») is a new one, which the dialog answers.
-        if not dated and is_correction(self, message) and self.read_correction(flow, message):
+        if not dated and is_correction(self, message):
+            return self.resume_correction(flow, message)
+        if dated and flow.slots.get("moved"):
             return self.step_and_remember(flow)
         if not dated:
             flow.attempts += 1
@@ -100,6 +155,45 @@ class DeadlineAction(CaseAction):
             text=compose(self.due_line(rule, flow.slots["start"]), [], next_step)
         )
 
+    def resume_correction(self, flow: Flow, message: str) -> Step:
+        """A fact instead of the date: the rule again, or a word that it stays the same."""
+        before = self.match(flow).rule
+        named = self.read_correction(flow, message)
+        step = self.step_and_remember(flow)
+        if not named or self.match(flow).rule is not before or flow.asking != "start":
+            return step
+        # The same rule twice reads as not heard: say what the new fact changes.
+        facts = listed_facts([fact_phrase(self.store, s, flow.slots[s]) for s in named])
+        ask = phrase(self.store, f"term_ask_start_{before['counted_from']}")
+        unchanged = text(self.store, "term_fact_unchanged", facts=facts)
+        return Step(
+            text=f"{unchanged}\n\n{ask.text}", done=False, suggestions=ask.suggestions
+        )
+
+    def lead_lines(self, flow: Flow, start: date | None) -> list[str]:
+        """What the client's last message changed: a moved date, a corrected fact."""
+        lines = []
+        moved = flow.slots.pop("moved", None)
+        if moved and start is not None:
+            lines.append(text(self.store, f"term_{moved}_date", start=format_date(start)))
+        corrected = flow.slots.pop("corrected", None)
+        if corrected:
+            parts = [fact_phrase(self.store, s, flow.slots[s]) for s in corrected]
+            lines.append(text(self.store, "case_corrected", facts=listed_facts(parts)))
+        return lines
+
+    def ask_after_leads(self, flow: Flow, slot: str) -> Step:
+        """The next question, after what the last message changed, if anything."""
+        question = self.ask(flow, slot)
+        leads = self.lead_lines(flow, flow.slots.get("start"))
+        if not leads:
+            return question
+        return Step(
+            text="\n".join(leads) + f"\n\n{question.text}",
+            done=False,
+            suggestions=question.suggestions,
+        )
+
     def match(self, flow: Flow):
         stage = flow.slots["stage"]
         rules = [
@@ -116,14 +210,16 @@ class DeadlineAction(CaseAction):
 
         match = self.match(flow)
         if match.missing:
-            return self.ask(flow, match.missing)
+            return self.ask_after_leads(flow, match.missing)
         if match.rule is None:
             return self.give_up(flow)
 
         rule = match.rule
         start = flow.slots.get("start") or recall_start(flow, rule["counted_from"])
         recalled = recalled_line(self.store, flow, rule)
-        bullets = [recalled] if recalled else []
+        flow.slots.pop("moved", None)  # the due line names the date itself
+        bullets = self.lead_lines(flow, start)
+        bullets += [recalled] if recalled else []
         bullets += [
             text(self.store, f"{self.prefix}assumed_{slot}") for slot in match.assumed
         ]

@@ -20,6 +20,10 @@ KW_PATTERN = re.compile(NUMBER + r"\s*(" + KW_UNIT + ")")
 KV_PATTERN = re.compile(NUMBER + r"\s*" + KV_UNIT)
 VOLT_PATTERN = re.compile(NUMBER + r"\s*" + VOLT_UNIT)
 METRE_PATTERN = re.compile(NUMBER + r"\s*(" + METRE_UNIT + ")")
+# «метров 100» is said as often as «100 метров».
+METRES_FIRST_PATTERN = re.compile(
+    r"\bметр\w*\s+" + NUMBER + r"(?!\d)(?!\s*(?:" + KW_UNIT + "|" + KV_UNIT + "))"
+)
 FROM_TO_PATTERN = re.compile(
     r"\bс\s+" + NUMBER + r"\s*(?:квт|kw|кв)?\s*(?:до|на)\s+" + NUMBER
 )
@@ -135,10 +139,12 @@ def read_bare_voltage(text: str) -> float | None:
 
 
 def read_metres(text: str) -> float | None:
-    """A distance in metres: «200 м», «1,5 км»."""
-    match = METRE_PATTERN.search(prepare(text))
+    """A distance in metres: «200 м», «1,5 км», «метров 100»."""
+    prepared = prepare(text)
+    match = METRE_PATTERN.search(prepared)
     if not match:
-        return None
+        first = METRES_FIRST_PATTERN.search(prepared)
+        return to_float(first.group(1)) if first else None
     value = to_float(match.group(1))
     return value * 1000 if match.group(2).startswith(("км", "km", "кил")) else value
 

@@ -70,8 +70,12 @@ def recalled_line(
     if not slots:
         return None
     parts = [fact_phrase(store, slot, flow.slots[slot]) for slot in slots]
-    listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} и {parts[-1]}"
-    return text(store, "case_recalled", facts=listed)
+    return text(store, "case_recalled", facts=listed_facts(parts))
+
+
+def listed_facts(parts: list[str]) -> str:
+    """«15 кВт, физического лица и напряжения до 0,4 кВ»."""
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} и {parts[-1]}"
 
 
 def fact_phrase(store: KnowledgeStore, slot: str, value) -> str:
