@@ -143,6 +143,31 @@ def test_in_the_region_another_grid_company_is_mentioned(manager, message):
     assert "Мособлэнерго" in answer.text and OTHER_GRID_PHONE in answer.text
 
 
+@pytest.mark.parametrize(
+    "waiting, place",
+    [
+        (("Нет света", "Подольск, ул. Космонавтов 3"), "Урюпинск"),
+        (("Нет света", "Внуково"), "Урюпинск"),
+        (("Нет света", "Подольск"), "Тверь"),
+    ],
+)
+def test_a_new_unknown_place_while_the_flow_waits_replaces_the_old_one(
+    manager, waiting, place
+):
+    *_, answer = talk(manager, *waiting, f"Когда дадут свет? {place}, улица Ленина 5")
+
+    assert f"«{place}» нет среди населённых пунктов" in answer.text
+    assert "Москвы и Московской области" in answer.text
+    assert "Подольск" not in answer.text and "Внуково" not in answer.text
+
+
+def test_a_new_known_place_while_the_flow_waits_is_looked_up(manager):
+    *_, answer = talk(manager, "Нет света", "Подольск, ул. Космонавтов 3",
+                      "Дубровицы, ул. Дачная")
+
+    assert "Дубровицы" in answer.text and "Подольск" not in answer.text
+
+
 # Follow-ups about the last address.
 
 def test_a_follow_up_is_answered_for_the_last_address(manager):

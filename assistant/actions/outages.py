@@ -90,7 +90,15 @@ class OutageAction(Action):
     def _read(self, flow: Flow, text: str, answering: bool,
               address: Address | None = None) -> Step:
         """Take what the message names, then ask for what is still missing."""
-        remember(flow, address or self._find(text))
+        address = address or self._find(text)
+        if answering and address.settlement is None:
+            # «Урюпинск, улица Ленина 5» while Подольск's street is asked: a new place
+            # replaces the remembered one, and one the data do not know is said so.
+            place = named_place(text)
+            if place and place.lower() != str(flow.slots.get("settlement", "")).lower():
+                flow.slots.clear()
+                return self._place_unknown(place)
+        remember(flow, address)
 
         if "settlement" not in flow.slots:
             return self._ask_settlement(flow, text, answering)
@@ -110,8 +118,7 @@ class OutageAction(Action):
     def _ask_settlement(self, flow: Flow, text: str, answering: bool) -> Step:
         place = named_place(text)
         if place:
-            log.info("outage lookup for a place outside the snapshot")
-            return Step(self.store.message("outage_place_unknown", place=place))
+            return self._place_unknown(place)
         flow.asking = "settlement"
         if answering:
             flow.attempts += 1
@@ -120,6 +127,10 @@ class OutageAction(Action):
             return Step(self.store.message("outage_place_not_read"), done=False,
                         understood=False)
         return Step(self.store.message("outage_ask_place"), done=False)
+
+    def _place_unknown(self, place: str) -> Step:
+        log.info("outage lookup for a place outside the snapshot")
+        return Step(self.store.message("outage_place_unknown", place=place))
 
     def _ask_street(self, flow: Flow, failed: bool) -> Step:
         if flow.asking != "street":
