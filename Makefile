@@ -6,9 +6,10 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 API_PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
+WRK := /usr/bin/wrk
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: run test build browser bench venv clean-outputs api
+.PHONY: run test build browser wrk bench venv clean-outputs api
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +28,7 @@ run: build
 	$(BIN)/streamlit run app/main.py --server.port $(PORT)
 
 api: build
-	$(BIN)/uvicorn api.main:app --host 127.0.0.1 --port $(API_PORT)
+	$(BIN)/uvicorn api.main:app --host 127.0.0.1 --port $(API_PORT) --loop uvloop --http httptools
 
 # The browser tests drive Debian's Chromium: Playwright's own download is unreachable.
 # Without root the tests skip and say how to install it.
@@ -45,7 +46,19 @@ $(CHROMIUM):
 test: build browser
 	$(BIN)/python -m pytest
 
-bench: build
+# The API load bench drives wrk from Debian's packages; without it the bench stops at once.
+wrk: $(WRK)
+
+$(WRK):
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y --no-install-recommends wrk; \
+	else \
+		echo "No $(WRK): the API load bench cannot run. Install it with:"; \
+		echo "  sudo apt-get install -y --no-install-recommends wrk"; \
+	fi
+
+bench: build wrk
 	$(BIN)/python -m bench
 
 clean-outputs:

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from assistant import settings
 
 from .analytics import TURNS_COUNT, analytics_figures, analytics_rows
-from .api_load import api_load_figures, api_load_rows
+from .api_load import api_load_figures, api_load_rows, require_wrk
 from .cold import measure_cold_start
 from .latency import measure_latency
 from .load import load_figures, load_rows
@@ -66,6 +66,11 @@ def format_table(sections: list[tuple[str, list[tuple[str, str]]]]) -> str:
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
+    # Checked first: the API load needs wrk, and the figures before it take minutes.
+    try:
+        require_wrk()
+    except RuntimeError as error:
+        raise SystemExit(f"python -m bench: {error}") from None
     # The load is read before this run adds to it.
     machine = describe_machine()
     # Before any other child: the memory figure is the children's high-water mark.
