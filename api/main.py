@@ -1,5 +1,6 @@
 """The FastAPI app: `uvicorn api.main:app` (make api)."""
 
+import gc
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -39,10 +40,14 @@ def make_lifespan(settings: ApiSettings, manager: DialogManager | None):
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # Imported here so that writing the OpenAPI file does not load CatBoost.
-        from assistant.service import load_dialog_manager
+        from assistant.service import load_dialog_manager, warm_up
 
         state = open_state(settings, manager or load_dialog_manager())
+        warm_up(state.manager)
         app.state.api = state
+        # The models, vocabularies and store stay for the process's life: out of the
+        # collector's sight, a full collection no longer walks them while clients wait.
+        gc.freeze()
         try:
             yield
         finally:
