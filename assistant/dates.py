@@ -49,7 +49,9 @@ def worded_date(text: str, today: date) -> date | None:
     """«завтра», «в пятницу», «5 декабря»."""
     tokens = words(normalize(text))
     for index, token in enumerate(tokens):
-        kind, value = calendar_words().get(lemma(token), ("", 0))
+        # «воскресенье» is looked up as typed too: its lemma is «воскресение».
+        known = calendar_words().get(token) or calendar_words().get(lemma(token))
+        kind, value = known or ("", 0)
         if kind == "relative":
             return today + timedelta(days=value)
         if kind == "weekday":

@@ -246,7 +246,9 @@ class DialogManager:
         small_talk = self.topics[prediction.label].service == SMALL_TALK
         # «Спасибо» or «до свидания» alone, though, is the client closing the case.
         closing = small_talk and is_closing(text)
-        if confident and (closing or not small_talk) and prediction.label != flow.label:
+        # Nor does a message of no topic at all: the flow asks its question again.
+        new_topic = not small_talk and prediction.label != OUT_OF_SCOPE
+        if confident and (closing or new_topic) and prediction.label != flow.label:
             session.flow = None
             return self._respond(session, prediction, masked, text)
         return self._flow_reply(session, flow, step, prediction.confidence, masked,

@@ -309,6 +309,28 @@ def test_past_closed_far_and_off_hours_choices_are_refused(manager, knowledge_st
     assert in_break.suggestions[:2] == ["09:00", "09:30"]
 
 
+@pytest.mark.parametrize("closed_day", ["в воскресенье", "в субботу", "Воскресенье"])
+def test_a_weekday_off_is_refused_with_open_days_and_the_booking_goes_on(
+    manager, bookings_url, closed_day
+):
+    replies = talk(manager, *OTHER_QUESTION, closed_day, "08.12", "10:00")
+
+    refused, day, time = replies[3:]
+    assert "офис не принимает: выходные — сб, вс" in refused.text
+    assert refused.suggestions == ["03.12", "04.12", "07.12"]
+    assert "08.12" in day.text and day.suggestions
+    assert time.text == manager.store.message("booking_ask_name")
+
+
+@pytest.mark.parametrize(
+    "weekday, day", [("во вторник", "08.12"), ("в среду", "09.12"), ("в пятницу", "04.12")]
+)
+def test_a_weekday_is_read_as_the_next_such_day(manager, bookings_url, weekday, day):
+    replies = talk(manager, *OTHER_QUESTION, weekday)
+
+    assert replies[-1].text == manager.store.message("booking_ask_time", date=day)
+
+
 def test_a_slot_that_already_passed_today_is_refused(manager, bookings_url):
     replies = talk(manager, *OTHER_QUESTION, "сегодня", "09:30")
 
