@@ -14,6 +14,9 @@ log = logging.getLogger(__name__)
 CLIENT, BOT = "user", "assistant"
 PLACEHOLDER = "Напишите ваш вопрос"
 FEEDBACK_KEY = "feedback"
+# Tall enough for a few exchanges, short enough to leave the input in view on a phone
+# (844 px) and a laptop (720 px).
+MESSAGES_HEIGHT = 520
 
 
 def start_chat(manager) -> None:
@@ -162,5 +165,8 @@ def show_input(manager, chat_log) -> None:
 manager = widgets.require_manager()
 chat_log = widgets.open_chat_log()
 start_chat(manager)
-show_messages(manager, chat_log)
+# A pane of fixed height keeps the newest reply in view: Streamlit scrolls such a pane
+# to its end when a message is added, but never the page itself.
+with st.container(height=MESSAGES_HEIGHT, border=False, autoscroll=True):
+    show_messages(manager, chat_log)
 show_input(manager, chat_log)
