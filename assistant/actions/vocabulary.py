@@ -6,7 +6,7 @@ word it starts («многодет*»). Long single words also match with a typo
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ..store import KnowledgeStore
 from ..text import lemmas, normalize
@@ -43,35 +43,46 @@ def message_lemmas(text: str) -> list[str]:
     return lemmas(normalize(text))
 
 
-def part_matches(part: str, word: str) -> bool:
-    if part.endswith(PREFIX_MARK):
-        return word.startswith(part[:-1])
-    if part == word:
-        return True
-    return len(part) >= TYPO_MIN_LENGTH and fuzz.ratio(part, word) >= TYPO_SCORE
+def word_matches(parts: set[str], words: list[str]) -> list[set[str]]:
+    """The parts each word matches: a «stem*» part any word it starts, another part the
+    same word or, from TYPO_MIN_LENGTH letters on, one within TYPO_SCORE.
+
+    One rapidfuzz call per word scores every part that allows a typo, instead of one
+    Python call per part and position: the flows read several slots of every message."""
+    prefixes = [(part, part[:-1]) for part in parts if part.endswith(PREFIX_MARK)]
+    exact = {part for part in parts if not part.endswith(PREFIX_MARK)}
+    typos = [part for part in exact if len(part) >= TYPO_MIN_LENGTH]
+    matches = []
+    for word in words:
+        found = {part for part, stem in prefixes if word.startswith(stem)}
+        if word in exact:
+            found.add(word)
+        scored = process.extract(word, typos, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE,
+                                 limit=None)
+        found.update(part for part, _, _ in scored)
+        matches.append(found)
+    return matches
 
 
-def phrase_position(phrase: Phrase, words: list[str]) -> int | None:
-    """Where the phrase first occurs in the message lemmas, or None."""
+def phrase_position(phrase: Phrase, matches: list[set[str]]) -> int | None:
+    """Where the phrase first occurs, given the parts each message lemma matches."""
     first, rest = phrase.parts[0], phrase.parts[1:]
-    for start in range(len(words) - len(rest)):
-        if not part_matches(first, words[start]):
+    for start in range(len(matches) - len(rest)):
+        if first not in matches[start]:
             continue
-        following = words[start + 1 : start + 1 + len(rest)]
-        if all(
-            part_matches(part, word) for part, word in zip(rest, following, strict=True)
-        ):
+        following = matches[start + 1 : start + 1 + len(rest)]
+        if all(part in found for part, found in zip(rest, following, strict=True)):
             return start
     return None
 
 
 def find_values(phrases: list[Phrase], slot: str, words: list[str]) -> list[str]:
     """Values of the slot the message names, in the order they appear."""
+    chosen = [phrase for phrase in phrases if phrase.slot == slot]
+    matches = word_matches({part for phrase in chosen for part in phrase.parts}, words)
     found: list[tuple[int, int, str]] = []
-    for phrase in phrases:
-        if phrase.slot != slot:
-            continue
-        position = phrase_position(phrase, words)
+    for phrase in chosen:
+        position = phrase_position(phrase, matches)
         if position is not None:
             # A longer phrase at the same place wins: «не знать» over «знать».
             found.append((position, -len(phrase.parts), phrase.value))
