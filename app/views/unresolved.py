@@ -52,16 +52,17 @@ if not counts.empty:
 
 analysis.show_table(
     turns.head(DISPLAY_ROWS),
+    # The text first: it is what analysts read, and a narrow screen cuts the last columns.
     column_order=[
         "logged_at",
-        "source",
-        "channel",
+        "masked_text",
+        "reasons",
         "label",
         "topic_title",
         "confidence",
         "top",
-        "reasons",
-        "masked_text",
+        "source",
+        "channel",
     ],
     column_config={
         "logged_at": st.column_config.DatetimeColumn(
@@ -117,11 +118,11 @@ else:
         shown,
         column_order=[
             "size",
+            "typical",
             "texts",
             "topic",
             "topic_title",
             "topic_share",
-            "typical",
             "cluster",
         ],
         column_config={
