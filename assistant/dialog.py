@@ -276,6 +276,10 @@ class DialogManager:
 
         «есть ли у вас опломбирование» is a catalogue question, not meter installation;
         «не 15, а 30 кВт» after a cost answer asks for the cost again, not how to apply."""
+        for action in dict.fromkeys(self.actions.values()):
+            label = action.overrides(text)
+            if label and label != prediction.label:
+                return label
         predicted = self.actions.get(prediction.label)
         if predicted is None:
             for action in dict.fromkeys(self.actions.values()):

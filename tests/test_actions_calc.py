@@ -696,6 +696,43 @@ def test_the_account_answer_is_chosen_by_the_message(knowledge_store, text, key)
     assert step.text == phrase(knowledge_store, key).text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "как оплатить счёт",
+        "как оплатить счёт за подключение в личном кабинете",
+        "где заплатить по счёту за техприсоединение?",
+    ],
+)
+def test_paying_the_connection_invoice_gets_the_account_answer(manager, session, text):
+    reply = say(manager, session, text)
+
+    assert reply.label == "personal_account"
+    assert reply.text == question(manager, "pa_pay")
+    assert session.flow is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "мне пришёл счёт за свет 5000 рублей, почему так много?",
+        "как оплатить счет за электроэнергию",
+        "пришла квитанция, почему так много",
+    ],
+)
+def test_an_electricity_bill_is_sent_to_the_supplier(manager, session, text):
+    reply = say(manager, session, text)
+
+    assert reply.text == manager.store.answer("out_of_scope").text
+    assert "Мосэнергосбыт" in reply.text and session.flow is None
+
+
+def test_a_cost_question_naming_the_invoice_stays_a_cost_question(manager, session):
+    reply = say(manager, session, "сколько стоит подключение 15 кВт, какой счёт выставят?")
+
+    assert reply.label == "tp_primary_cost"
+
+
 def test_a_vague_account_question_asks_with_buttons(manager, session):
     first = open_topic(manager, session, "личный кабинет", "personal_account")
     answer = say(manager, session, first.suggestions[3])

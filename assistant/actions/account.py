@@ -1,6 +1,7 @@
 """Personal account help: one short sub-answer chosen by the message (registration,
 login, applications, payment, documents, readings), or a question with buttons."""
 
+from ..labels import OUT_OF_SCOPE
 from .base import Action, Flow, Step
 from .phrasebook import phrase, text
 from .vocabulary import find_values, message_lemmas, slot_phrases
@@ -13,13 +14,33 @@ class PersonalAccountAction(Action):
     name = "personal_account"
     labels = frozenset({"personal_account"})
 
+    def overrides(self, text: str) -> str | None:
+        """A bill the model takes for a cost question: paying the connection invoice is
+        done in the account; an electricity bill («счёт за свет») is the supplier's, whose
+        contacts the out-of-scope answer gives."""
+        words = message_lemmas(text)
+        bill = set(find_values(slot_phrases(self.store), "bill", words))
+        # A receipt («квитанция») is the supplier's bill by its very name.
+        if not bill & {"invoice", "receipt"}:
+            return None
+        if bill & {"retail", "receipt"} and "connection" not in bill:
+            return OUT_OF_SCOPE
+        # «Какой счёт выставят за 15 кВт?» asks the cost: only paying one is ours here.
+        return "personal_account" if "pay" in bill else None
+
+    def start(self, flow: Flow, text: str) -> Step:
+        # «Как оплатить счёт за подключение»: a bill routed here is about paying it.
+        if self.overrides(text) == "personal_account" and not self.topics(text):
+            return self.answer(["pay"])
+        return self.start_topics(flow, text)
+
     def topics(self, message: str) -> list[str]:
         phrases = slot_phrases(self.store)
         return find_values(phrases, "account_topic", message_lemmas(message))[
             :MAX_PARTS
         ]
 
-    def start(self, flow: Flow, text: str) -> Step:
+    def start_topics(self, flow: Flow, text: str) -> Step:
         topics = self.topics(text)
         if topics:
             return self.answer(topics)

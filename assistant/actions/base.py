@@ -75,6 +75,11 @@ class Action:
         a stored answer («есть ли у вас опломбирование» read as meter installation)."""
         return None
 
+    def overrides(self, text: str) -> str | None:
+        """A label for a message whatever topic the model chose, even one with a flow
+        («как оплатить счёт» read as a connection cost), or None."""
+        return None
+
     def corrects(self, text: str) -> bool:
         """True if the text, sent after this action's answer, only corrects what the
         answer was for («нет, 30 кВт»), so the action should answer again."""
