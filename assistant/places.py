@@ -188,13 +188,45 @@ def street_at(tokens: list[Token], starts: list[int], kind: str,
     return Found(Street(written, tokens[start].lemma, kind), start, start + 1, 100.0)
 
 
+@dataclass(frozen=True)
+class StreetGroup:
+    """Streets whose names have one length in words, compared in one rapidfuzz call."""
+
+    size: int
+    order: np.ndarray
+    streets: tuple[Street, ...]
+    typed: tuple[str, ...]
+    keys: tuple[str, ...]
+    needed: np.ndarray
+    # Plain streets win ties with lanes and the like.
+    bonus: np.ndarray
+
+
+@lru_cache(maxsize=64)
+def street_groups(streets: tuple[Street, ...]) -> tuple[StreetGroup, ...]:
+    names = [street_name(street) for street in streets]
+    groups = []
+    for size in sorted({name.size for name in names}):
+        order = np.array([i for i, name in enumerate(names) if name.size == size])
+        members = [names[i] for i in order]
+        needed = np.array([SHORT_NAME_SCORE if len(name.typed) <= SHORT_NAME
+                           else MATCH_SCORE for name in members])
+        bonus = np.array([(streets[i].kind == "street") * 0.5 for i in order])
+        groups.append(StreetGroup(size, order, tuple(streets[i] for i in order),
+                                  tuple(name.typed for name in members),
+                                  tuple(name.key for name in members), needed, bonus))
+    return tuple(groups)
+
+
 def known_street(tokens: list[Token], streets: tuple[Street, ...], skip: set[int],
                  only_at: int | None = None) -> Found | None:
-    """The best known street among the words, preferring plain streets to lanes."""
-    best = None
-    for street in streets:
-        name = street_name(street)
-        size = name.size
+    """The best known street among the words, preferring plain streets to lanes.
+
+    Scored as similarity() scores one pair, a group of streets per call; ties go to the
+    earlier street, then the earlier place in the message."""
+    candidates = []
+    for group in street_groups(streets):
+        size = group.size
         starts = [only_at] if only_at is not None else range(len(tokens) - size + 1)
         for start in starts:
             words_here = tokens[start : start + size]
@@ -202,10 +234,25 @@ def known_street(tokens: list[Token], streets: tuple[Street, ...], skip: set[int
                 continue
             if not all(is_name_word(token) for token in words_here):
                 continue
-            score = similarity(words_here, name) + (street.kind == "street") * 0.5
-            if score > 0.5 and (best is None or score > best.score):
-                best = Found(street, start, start + size, score)
-    return best
+            scores = group_scores(words_here, group) + group.bonus
+            for index in np.flatnonzero(scores > 0.5):
+                candidates.append((-float(scores[index]), int(group.order[index]), start,
+                                   group.streets[index], size))
+    if not candidates:
+        return None
+    score, _, start, street, size = min(candidates, key=lambda found: found[:3])
+    return Found(street, start, start + size, -score)
+
+
+def group_scores(tokens: list[Token], group: StreetGroup) -> np.ndarray:
+    """similarity() of the words with every street of the group."""
+    typed = " ".join(token.text for token in tokens)
+    lemmas = " ".join(token.lemma for token in tokens)
+    scores = np.maximum(
+        process.cdist([typed], group.typed, scorer=fuzz.ratio, dtype=np.float64)[0],
+        process.cdist([lemmas], group.keys, scorer=fuzz.ratio, dtype=np.float64)[0],
+    )
+    return np.where(scores >= group.needed, scores, 0.0)
 
 
 def house_after(tokens: list[Token], position: int) -> int | None:
