@@ -788,6 +788,20 @@ def test_an_unknown_position_is_said_honestly(manager, session):
     assert reply.outcome == ANSWERED
 
 
+def test_a_position_not_in_the_directory_is_said_before_the_choices(manager, session):
+    reply = say(manager, session, "Кто главный инженер?")
+
+    assert reply.label == "employees"
+    assert reply.text.startswith(question(manager, "staff_unknown"))
+    assert reply.text.endswith(question(manager, "staff_ask")) and reply.suggestions
+
+
+def test_a_question_naming_no_position_only_asks(manager, session):
+    reply = press(manager, session, "employees")
+
+    assert reply.text == question(manager, "staff_ask")
+
+
 def test_a_branch_director_is_found_by_the_branch_name(manager, session):
     reply = open_topic(
         manager, session, "Кто директор северных электросетей?", "employees"

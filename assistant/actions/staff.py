@@ -39,8 +39,14 @@ class StaffAction(Action):
         if first:
             flow.asking = "position"
             question = phrase(self.store, "staff_ask")
+            # «Кто главный инженер?» named a position: say it is not known before
+            # the buttons, or they read as an answer to another question.
+            lead = self.names_position(message)
+            shown = f"{text(self.store, 'staff_unknown')}\n\n{question.text}"
             return Step(
-                text=question.text, done=False, suggestions=question.suggestions
+                text=shown if lead else question.text,
+                done=False,
+                suggestions=question.suggestions,
             )
         unknown = text(self.store, "staff_unknown")
         named_a_position = (flow.asking == "position"
@@ -53,6 +59,10 @@ class StaffAction(Action):
             ),
             understood=named_a_position,
         )
+
+    def names_position(self, message: str) -> bool:
+        phrases = slot_phrases(self.store)
+        return bool(find_values(phrases, "staff_position", message_lemmas(message)))
 
     def asks_private(self, message: str) -> bool:
         phrases = slot_phrases(self.store)
