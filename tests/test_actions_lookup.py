@@ -271,6 +271,14 @@ def test_a_place_without_offices_in_its_district_gets_the_nearest(manager):
     assert "Клиентский офис «Реутов»: Реутов, ул. Гагарина, д. 26 — около 6 км" in answer.text
 
 
+@pytest.mark.parametrize("follow_up", ["офис открыт сейчас?", "а в субботу работает?"])
+def test_an_office_follow_up_is_answered_for_the_last_town(manager, follow_up):
+    first, answer = talk(manager, "где офис в Лобне?", follow_up)
+
+    assert answer.label == "offices"
+    assert answer.text == first.text
+
+
 # Booking.
 
 def book(manager, session, day="04.12", time="10:30"):

@@ -16,6 +16,7 @@ from ..offices import (
     find_offices,
     prepare_directory,
 )
+from ..places import named_place
 from ..store import KnowledgeStore
 from .base import Action, Flow, Step
 from .moments import format_moment, format_time
@@ -26,6 +27,8 @@ MAX_SHOWN = 4
 # asks something else.
 MAX_PLACE_WORDS = 3
 HEADERS = {NEAREST: "office_nearest", NEARBY: "office_nearby", FALLBACK: "office_fallback"}
+# The place of the session's last office answer: «офис открыт сейчас?» is asked of it.
+LAST_PLACE = "last_place"
 
 
 class OfficeAction(Action):
@@ -47,11 +50,22 @@ class OfficeAction(Action):
 
     def _read(self, flow: Flow, text: str, answering: bool) -> Step:
         match = self._find(text)
+        if match is None and not answering:
+            match = self._last_match(flow, text)
         if match is None:
             flow.asking = "place"
             key = "office_place_not_read" if answering else "office_ask_place"
             return Step(self.store.message(key), done=False, understood=not answering)
+        if match.kind != FALLBACK:
+            flow.notes[LAST_PLACE] = match.place
         return Step(self._answer(match))
+
+    def _last_match(self, flow: Flow, text: str) -> OfficeMatch | None:
+        """The session's last place, for a message that names no other one."""
+        last = flow.notes.get(LAST_PLACE)
+        if last is None or named_place(text):
+            return None
+        return self._find(last)
 
     def _answer(self, match: OfficeMatch) -> str:
         key = HEADERS.get(match.kind, "office_found")
