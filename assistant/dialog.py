@@ -10,7 +10,14 @@ from rapidfuzz import fuzz, process
 
 from .actions import Action, Clock, Flow, Step, build_actions
 from .classifier import NO_SERVICE, Prediction, TopicClassifier
-from .guard import DIGIT, MAX_MESSAGE_CHARS, check_message, is_closing, is_small_talk
+from .guard import (
+    DIGIT,
+    MAX_MESSAGE_CHARS,
+    check_message,
+    has_known_word,
+    is_closing,
+    is_small_talk,
+)
 from .labels import DIALOG_GROUP, OUT_OF_SCOPE, load_topics
 from .mask import mask_text, tags
 from .store import KnowledgeStore
@@ -255,11 +262,13 @@ class DialogManager:
                                 prediction.top)
 
     def _without_small_talk(self, prediction: Prediction, text: str) -> Prediction:
-        """The prediction without small-talk labels when the message is more than that.
+        """The prediction without small-talk labels when the message is more or less than that.
 
         «до 0,4» or «до 15» look like «до свидания» to the model; a goodbye would end
-        the conversation of a client who is giving figures."""
-        if not self._is_small_talk_label(prediction.label) or is_small_talk(text):
+        the conversation of a client who is giving figures. Made-up words are no greeting."""
+        if not self._is_small_talk_label(prediction.label):
+            return prediction
+        if is_small_talk(text) and has_known_word(text):
             return prediction
         top = [(label, p) for label, p in prediction.top
                if not self._is_small_talk_label(label)]

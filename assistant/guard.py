@@ -6,7 +6,16 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .text import RESOURCES, fix_latin, lemmas, normalize, squeeze_repeats, strip_markup
+from .text import (
+    RESOURCES,
+    fix_latin,
+    is_russian_word,
+    lemmas,
+    normalize,
+    squeeze_repeats,
+    strip_markup,
+    words,
+)
 
 MAX_MESSAGE_CHARS = 2000
 LETTER_OR_DIGIT = re.compile(r"[^\W_]")
@@ -90,6 +99,17 @@ def is_small_talk(text: str) -> bool:
         return False
     others = [word for word in lemmas(normalize(text)) if word not in courtesy_words()]
     return len(others) <= MAX_SMALL_TALK_OTHER_WORDS
+
+
+def has_known_word(text: str) -> bool:
+    """A courtesy word or any word of the Russian dictionary: not a string of made-up ones.
+
+    «зюзюка кракозябра» is as short as a greeting and the model may take it for one; a
+    welcome in reply would pretend the assistant understood."""
+    normalized = normalize(text)
+    if set(lemmas(normalized)) & (courtesy_words() | closing_words()):
+        return True
+    return any(is_russian_word(word) for word in words(normalized))
 
 
 def is_closing(text: str) -> bool:

@@ -52,6 +52,22 @@ def test_small_talk_gets_its_own_answer(
     assert reply.text == knowledge_store.answer(label).text
 
 
+@pytest.mark.parametrize("text", ["зюзюка кракозябра", "фыва пролдж", "ыыыы"])
+def test_made_up_words_are_not_taken_for_a_greeting(dialog_manager, knowledge_store, text):
+    reply = dialog_manager.reply(dialog_manager.new_session(), text)
+
+    assert reply.label not in {"greeting", "thanks", "goodbye"}
+    assert reply.text != knowledge_store.answer("greeting").text
+    assert reply.outcome != ANSWERED
+
+
+@pytest.mark.parametrize("text", ["Приветик", "Пасиб", "Покеда", "Спасибочки"])
+def test_colloquial_courtesy_is_still_small_talk(dialog_manager, text):
+    reply = dialog_manager.reply(dialog_manager.new_session(), text)
+
+    assert reply.label in {"greeting", "thanks", "goodbye"}
+
+
 def test_asking_for_a_person_hands_off_to_the_hot_line(dialog_manager, session):
     reply = dialog_manager.reply(session, "Позовите оператора")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.guard import check_message, is_small_talk
+from assistant.guard import check_message, has_known_word, is_small_talk
 
 
 @pytest.mark.parametrize(
@@ -73,3 +73,20 @@ def test_words_inside_markup_are_kept(text):
 )
 def test_small_talk_has_no_figures_and_hardly_a_word_beyond_courtesy(text, small_talk):
     assert is_small_talk(text) is small_talk
+
+
+@pytest.mark.parametrize(
+    "text, known",
+    [
+        ("Здравствуйте", True),
+        ("приветик", True),
+        ("пасиб", True),
+        ("абракадабра", True),
+        ("когда свет", True),
+        ("зюзюка кракозябра", False),
+        ("фыва пролдж", False),
+        ("ыыыы", False),
+    ],
+)
+def test_made_up_words_are_told_from_real_and_courtesy_ones(text, known):
+    assert has_known_word(text) is known
