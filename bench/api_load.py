@@ -190,10 +190,12 @@ def api_load_rows(figures: dict) -> list[tuple[str, str]]:
             f"p99 {level['p99_ms']} ms, {level['errors']} errors",
         ))
     paced = figures["paced"]
+    answered = "all answered" if paced["unanswered"] == 0 else f"{paced['unanswered']} not"
     rows.append((
         f"{paced['clients']} clients offering {paced['offered_per_second']}/s",
-        f"{paced['replies_per_second']} replies/s served, p50 {paced['p50_ms']} ms, "
-        f"p99 {paced['p99_ms']} ms from when due, {paced['errors']} errors",
+        f"{paced['replies_per_second']} replies/s served ({paced['sent']} sent, {answered}), "
+        f"p50 {paced['p50_ms']} ms, p99 {paced['p99_ms']} ms from when due, "
+        f"{paced['errors']} errors",
     ))
     rows.append(("replies / logged turns / lost / unanswered",
                  f"{figures['replies']} / {figures['logged_turns']} / "
