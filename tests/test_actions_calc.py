@@ -424,6 +424,22 @@ def test_the_review_term_reuses_the_power_the_cost_flow_learnt(manager, session)
     assert recalled(manager, case_fact_kw={"kw": "15"}) in reply.text
 
 
+def test_a_deadline_after_a_capacity_increase_ignores_the_power_the_client_has(
+    manager, session
+):
+    say(manager, session, "Сколько рассматривают заявку на увеличение мощности с 5 до 15 кВт?")
+    reply = say(
+        manager,
+        session,
+        "Подскажите, срок переоформления считается с даты подачи заявления или с даты, "
+        "когда я донесу все документы?",
+    )
+
+    assert session.facts["kw_existing"] == 5
+    assert reply.label == "docs_restoration_review_time"
+    assert reply.text.endswith(question(manager, "term_ask_start_complete_file"))
+
+
 def test_the_implementation_term_asks_only_the_date_after_the_cost(manager, session):
     cost_of_a_house(manager, session)
     rule = open_topic(

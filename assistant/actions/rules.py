@@ -79,13 +79,18 @@ def check_rule(rule: dict, slots: dict, assumed: list[str]) -> bool | str:
     return True
 
 
+CONDITION_COLUMNS = {
+    "kw": ("min_kw", "max_kw"),
+    "applicant": ("applicant",),
+    "voltage_kv": ("max_voltage_kv",),
+    "distance": ("max_distance",),
+}
+
+
 def has_condition(rule: dict, slot: str) -> bool:
-    columns = {
-        "kw": ("min_kw", "max_kw"),
-        "applicant": ("applicant",),
-        "voltage_kv": ("max_voltage_kv",),
-        "distance": ("max_distance",),
-    }[slot]
+    # The power a client already has (kw_existing) is recalled by the flows but decides
+    # no rule: no column holds it.
+    columns = CONDITION_COLUMNS.get(slot, ())
     return any(
         filled(rule.get(column)) and rule.get(column) != ANY for column in columns
     )
