@@ -30,18 +30,24 @@ run: build
 api: build
 	$(BIN)/uvicorn api.main:app --host 127.0.0.1 --port $(API_PORT) --loop uvloop --http httptools
 
+# A Debian package installed as root; anyone else is told what it is for and how to get it.
+# $(1) package, $(2) the file it brings, $(3) what happens without it.
+define apt_install
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y --no-install-recommends $(1); \
+	else \
+		echo "No $(2): $(3) Install it with:"; \
+		echo "  sudo apt-get install -y --no-install-recommends $(1)"; \
+	fi
+endef
+
 # The browser tests drive Debian's Chromium: Playwright's own download is unreachable.
 # Without root the tests skip and say how to install it.
 browser: $(CHROMIUM)
 
 $(CHROMIUM):
-	@if [ "$$(id -u)" = 0 ]; then \
-		apt-get update && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y --no-install-recommends chromium; \
-	else \
-		echo "No $(CHROMIUM): browser tests will skip. Install it with:"; \
-		echo "  sudo apt-get install -y --no-install-recommends chromium"; \
-	fi
+	$(call apt_install,chromium,$(CHROMIUM),browser tests will skip.)
 
 test: build browser
 	$(BIN)/python -m pytest
@@ -50,13 +56,7 @@ test: build browser
 wrk: $(WRK)
 
 $(WRK):
-	@if [ "$$(id -u)" = 0 ]; then \
-		apt-get update && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y --no-install-recommends wrk; \
-	else \
-		echo "No $(WRK): the API load bench cannot run. Install it with:"; \
-		echo "  sudo apt-get install -y --no-install-recommends wrk"; \
-	fi
+	$(call apt_install,wrk,$(WRK),the API load bench cannot run.)
 
 bench: build wrk
 	$(BIN)/python -m bench
