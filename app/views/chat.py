@@ -166,7 +166,9 @@ manager = widgets.require_manager()
 chat_log = widgets.open_chat_log()
 start_chat(manager)
 # A pane of fixed height keeps the newest reply in view: Streamlit scrolls such a pane
-# to its end when a message is added, but never the page itself.
-with st.container(height=MESSAGES_HEIGHT, border=False, autoscroll=True):
+# to its end when a message is added, but never the page itself. It stops following once
+# the client scrolls up; a key new with every message makes a fresh pane that follows again.
+pane_key = f"chat-pane-{len(st.session_state.messages)}"
+with st.container(height=MESSAGES_HEIGHT, border=False, autoscroll=True, key=pane_key):
     show_messages(manager, chat_log)
 show_input(manager, chat_log)
