@@ -153,7 +153,9 @@ def test_power_is_asked_when_missing_with_quick_replies(manager, session):
     assert session.flow.asking == "kw"
 
 
-@pytest.mark.parametrize("nonsense", ["-5 кВт", "0 квт", "9999999 кВт"])
+@pytest.mark.parametrize(
+    "nonsense", ["-5 кВт", "минус 5", "минус пять киловатт", "0 квт", "0", "9999999 кВт"]
+)
 def test_a_nonsense_power_is_asked_again(manager, session, nonsense):
     press(manager, session, "tp_primary_cost")
     reply = say(manager, session, nonsense)

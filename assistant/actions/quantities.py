@@ -33,6 +33,8 @@ LOW_VOLTAGE_FIGURE = re.compile(
 )
 BARE_NUMBER = re.compile(r"^\D{0,20}?" + NUMBER + r"\D{0,20}$")
 CYRILLIC_WORD = re.compile(r"[а-яё]+")
+# «минус 5» is a negative figure, to be refused like «-5», not read as 5.
+MINUS_WORD = re.compile(r"\bминус\s*(?=\d)")
 # Voltage classes of the grid, kV: a number with «кВ» among them is a voltage.
 VOLTAGE_CLASSES = frozenset({0.4, 0.23, 0.38, 6.0, 10.0, 20.0, 35.0, 110.0, 220.0})
 # Household voltages in volts, all on the 0.4 kV network.
@@ -86,9 +88,9 @@ def format_number(value: float) -> str:
 
 
 def prepare(text: str) -> str:
-    """Lowercase text with number words as digits, «ё» as «е»."""
+    """Lowercase text with number words as digits, «минус» as «-», «ё» as «е»."""
     plain = strip_markup(text).lower().replace("ё", "е")
-    return spell_numbers(plain)
+    return MINUS_WORD.sub("-", spell_numbers(plain))
 
 
 def read_kw(text: str) -> float | None:
