@@ -333,7 +333,7 @@ def test_a_large_business_gets_the_one_year_term_without_small_questions(
     assert "не позднее 01.03.2027" in due.text
 
 
-def test_an_impossible_date_is_asked_again_and_a_second_one_is_let_go(manager, session):
+def test_a_date_missing_from_the_calendar_is_named_and_asked_again(manager, session):
     open_topic(
         manager,
         session,
@@ -341,8 +341,49 @@ def test_an_impossible_date_is_asked_again_and_a_second_one_is_let_go(manager, s
         "tp_primary_review_time",
     )
     say(manager, session, "15 кВт")
-    again = say(manager, session, "31.02.2026")
-    after = say(manager, session, "30.02")
+    first = say(manager, session, "31.02.2026")
+    second = say(manager, session, "30 февраля")
+    counted = say(manager, session, "01.12.2026")
+
+    assert first.text == question_with(manager, "term_date_impossible", typed="31.02.2026")
+    assert second.text == question_with(manager, "term_date_impossible", typed="30 февраля")
+    assert "01.12.2026" in counted.text
+    assert session.flow is None
+
+
+@pytest.mark.parametrize(
+    "answer, start",
+    [
+        ("заявку подал вчера", "02.12.2026"),
+        ("заявку подали позавчера", "01.12.2026"),
+        ("подали сегодня", "03.12.2026"),
+    ],
+)
+def test_a_relative_day_is_the_date_the_flow_asked_for(manager, session, answer, start):
+    open_topic(
+        manager,
+        session,
+        "Сколько рассматривают заявку на подключение?",
+        "tp_primary_review_time",
+    )
+    say(manager, session, "15 кВт")
+    reply = say(manager, session, answer)
+
+    assert reply.label == "tp_primary_review_time"
+    assert start in reply.text
+    assert session.flow is None
+
+
+def test_an_unreadable_date_is_asked_again_and_a_second_one_is_let_go(manager, session):
+    open_topic(
+        manager,
+        session,
+        "Сколько рассматривают заявку на подключение?",
+        "tp_primary_review_time",
+    )
+    say(manager, session, "15 кВт")
+    again = say(manager, session, "когда-то осенью")
+    after = say(manager, session, "не помню точно")
 
     assert again.text == question(manager, "term_date_unreadable")
     assert session.flow is None

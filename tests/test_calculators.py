@@ -10,7 +10,7 @@ from assistant.actions.catalogue import (
     search_pairs,
     service_fillers,
 )
-from assistant.actions.dates import read_date
+from assistant.actions.dates import read_date, read_impossible_date
 from assistant.actions.fees import quote
 from assistant.actions.quantities import (
     read_kw,
@@ -115,6 +115,21 @@ def test_dates_are_read_from_the_clients_words(text, expected):
 @pytest.mark.parametrize("text", ["31.02.2026", "7.5 кВт", "нет", "0,4 кВ"])
 def test_impossible_dates_and_numbers_are_not_dates(text):
     assert read_date(text, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    "text, typed",
+    [
+        ("31.02.2026", "31.02.2026"),
+        ("подал 30 февраля", "30 февраля"),
+        ("2026-02-30", "2026-02-30"),
+        ("10.11.2026", None),
+        ("вчера", None),
+        ("7.5 кВт", None),
+    ],
+)
+def test_a_date_the_calendar_lacks_is_returned_as_typed(text, typed):
+    assert read_impossible_date(text, TODAY) == typed
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,23 @@ def read_date(text: str, today: date) -> date | None:
     return None
 
 
+def read_impossible_date(text: str, today: date) -> str | None:
+    """A date as typed when the calendar has no such day («31.02.2026»), else None."""
+    if read_date(text, today) is not None:
+        return None
+    prepared = prepare(text)
+    for pattern in (ISO_DATE, NUMERIC_DATE):
+        match = pattern.search(prepared)
+        if match:
+            return match.group(0)
+    months = month_numbers()
+    for match in WORDED_DATE.finditer(prepared):
+        word = match.group(2)
+        if months.get(word) or months.get(lemma(word)):
+            return match.group(0)
+    return None
+
+
 def read_iso(text: str, today: date) -> date | None:
     match = ISO_DATE.search(text)
     return (

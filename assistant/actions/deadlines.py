@@ -5,7 +5,7 @@ from datetime import date
 
 from .base import Flow, Step
 from .casework import CaseAction
-from .dates import format_date, read_date
+from .dates import format_date, read_date, read_impossible_date
 from .phrasebook import compose, phrase, text
 from .recall import (
     fact_phrase,
@@ -136,23 +136,32 @@ class DeadlineAction(CaseAction):
         if dated and flow.slots.get("moved"):
             return self.step_and_remember(flow)
         if not dated:
-            flow.attempts += 1
-            if flow.attempts >= 2:
-                return Step(
-                    text=text(self.store, "term_date_skipped"), understood=False
-                )
-            unreadable = phrase(self.store, "term_date_unreadable")
-            return Step(
-                text=unreadable.text,
-                done=False,
-                understood=False,
-                suggestions=unreadable.suggestions,
-            )
+            return self.date_again(flow, message)
         rule = self.match(flow).rule
         remember_start(flow, rule["counted_from"], flow.slots["start"])
         next_step = text(self.store, f"term_next_{flow.slots['stage']}")
         return Step(
             text=compose(self.due_line(rule, flow.slots["start"]), [], next_step)
+        )
+
+    def date_again(self, flow: Flow, message: str) -> Step:
+        """A date the calendar lacks is asked again each time: the client is giving one.
+        Other unreadable text is asked again once, then the flow lets the date go."""
+        typed = read_impossible_date(message, self.clock().date())
+        if typed:
+            question = phrase(self.store, "term_date_impossible", typed=typed)
+            return Step(
+                text=question.text, done=False, suggestions=question.suggestions
+            )
+        flow.attempts += 1
+        if flow.attempts >= 2:
+            return Step(text=text(self.store, "term_date_skipped"), understood=False)
+        unreadable = phrase(self.store, "term_date_unreadable")
+        return Step(
+            text=unreadable.text,
+            done=False,
+            understood=False,
+            suggestions=unreadable.suggestions,
         )
 
     def resume_correction(self, flow: Flow, message: str) -> Step:
