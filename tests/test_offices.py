@@ -37,6 +37,7 @@ def ask(manager: DialogManager, text: str):
         ("Где офис в Клину?", "Клиентский офис «Солнечногорск»", 23),
         ("Где ближайший клиентский офис в Лобне?", "Клиентский офис «Мытищи»", 21),
         ("Адрес вашего офиса в Кашире", "Клиентский офис «Ступино»", 9),
+        ("Где офис в Электрогорске?", "Клиентский офис «Ногинск»", 21),
     ],
 )
 def test_a_town_without_an_office_in_its_district_gets_the_nearest_ones(
@@ -57,6 +58,13 @@ def test_the_districts_office_comes_first_even_with_coordinates_known(manager):
     assert "в том же округе (Подольск)" in answer.text
     assert "Клиентский офис «Подольск»: Подольск, ул. Речная, д. 3 — около 7 км" \
         in answer.text
+
+
+def test_a_town_of_new_moscow_gets_its_okrugs_office_first(manager):
+    answer = ask(manager, "Где офис в Щербинке?")
+
+    assert "в том же округе (Новомосковский (Москва))" in answer.text
+    assert answer.text.splitlines()[1].startswith("• Клиентский офис «Московский»")
 
 
 def test_a_town_with_its_own_office_shows_no_distance(manager):
