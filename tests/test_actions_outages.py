@@ -116,6 +116,23 @@ def test_an_unknown_street_with_nothing_to_offer_ends_the_lookup(manager):
     assert answer.suggestions == [] and session.flow is None
 
 
+@pytest.mark.parametrize("message", ["Нет света в Химках", "Отключили свет в Щербинке"])
+def test_a_known_town_with_no_outages_is_answered_at_once(manager, message):
+    (answer,) = talk(manager, message)
+
+    assert "действующих и запланированных отключений в наших сведениях нет" in answer.text
+    assert HOT_LINE in answer.text and "светлаястрана.рф" in answer.text
+    assert "нет среди населённых пунктов" not in answer.text
+
+
+def test_a_street_after_the_answer_for_a_town_with_no_outages_is_looked_up(manager):
+    *_, answer = talk(manager, "Нет света", "Химки", "ул. Ленинградская 10")
+
+    assert answer.label == "outages"
+    assert "«Ленинградская» нет среди улиц «Химки»" in answer.text
+    assert HOT_LINE in answer.text
+
+
 # Moscow and the region.
 
 def test_moscow_is_not_sent_to_the_regions_grid_company(manager):

@@ -102,6 +102,9 @@ class OutageAction(Action):
 
         if "settlement" not in flow.slots:
             return self._ask_settlement(flow, text, answering)
+        settlement_only = "street" not in flow.slots and flow.asking != "street"
+        if settlement_only and self._rows_of(flow.slots["settlement"]).empty:
+            return self._answer_settlement(flow)
         if "street" not in flow.slots:
             failed = answering and flow.asking == "street"
             flow.attempts += failed
@@ -110,6 +113,15 @@ class OutageAction(Action):
                 return self._answer(flow)
             return self._ask_street(flow, failed)
         return self._answer(flow)
+
+    def _answer_settlement(self, flow: Flow) -> Step:
+        """A settlement the snapshot has no outage in: no street can change the answer,
+        so it comes at once; a street typed next is still looked up there."""
+        flow.slots["street"] = None
+        step = self._answer(flow)
+        del flow.slots["street"]
+        flow.asking, flow.attempts = "street", 0
+        return Step(step.text, done=False, suggestions=step.suggestions)
 
     def _ask_address(self, flow: Flow) -> Step:
         flow.asking, flow.attempts = "settlement", 0
