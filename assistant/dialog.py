@@ -16,6 +16,7 @@ from .guard import (
     check_message,
     has_known_word,
     is_closing,
+    is_refusal,
     is_small_talk,
 )
 from .labels import DIALOG_GROUP, OUT_OF_SCOPE, load_topics
@@ -32,8 +33,6 @@ CHOICE_MARGIN = 10
 AMBIGUOUS = "<ambiguous>"
 MOSCOW = ZoneInfo("Europe/Moscow")
 SMALL_TALK = "smalltalk"
-# Words that end an action's questions; compared with the whole message.
-CANCEL_WORDS = frozenset({"отмена", "отменить", "стоп", "хватит", "не надо", "выход"})
 NOT_RUSSIAN = "not_russian"
 # A code or a name in Latin letters is short; a longer Latin message is foreign text.
 MAX_LATIN_ANSWER_WORDS = 3
@@ -237,7 +236,7 @@ class DialogManager:
     def _continue_flow(self, session: Session, text: str, masked: str) -> Reply:
         """The client answers an action's question, or moves on to another topic."""
         flow = session.flow
-        if text.strip().lower().strip(".!") in CANCEL_WORDS:
+        if is_refusal(text):
             session.flow = None
             return Reply(flow.label, 1.0, self.store.message("flow_cancelled"), ANSWERED,
                          masked, action=flow.action)

@@ -120,6 +120,38 @@ def is_closing(text: str) -> bool:
     return bool(words & closing_words()) and words <= courtesy_words() | closing_words()
 
 
+def is_refusal(text: str) -> bool:
+    """The client declines to go on: «отмена», «спасибо, не надо», «я передумал»."""
+    if DIGIT.search(text):
+        return False
+    found = lemmas(normalize(text))
+    phrases, fillers = refusal_words()
+    for phrase in phrases:
+        rest = without_phrase(found, phrase)
+        if rest is not None:
+            return set(rest) <= courtesy_words() | closing_words() | fillers
+    return False
+
+
+def without_phrase(found: list[str], phrase: tuple[str, ...]) -> list[str] | None:
+    """The lemmas with the phrase's run taken out, or None if the phrase is not there."""
+    size = len(phrase)
+    for start in range(len(found) - size + 1):
+        if tuple(found[start : start + size]) == phrase:
+            return found[:start] + found[start + size :]
+    return None
+
+
+@lru_cache(maxsize=1)
+def refusal_words() -> tuple[tuple[tuple[str, ...], ...], frozenset[str]]:
+    """Refusal phrases as lemma runs, and the filler words allowed around them."""
+    lines = (RESOURCES / "refusal_phrases.tsv").read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if line.strip() and line[0] != "#"]
+    phrases = tuple(tuple(words.split()) for words, kind in rows if kind == "refusal")
+    fillers = frozenset(words for words, kind in rows if kind == "filler")
+    return phrases, fillers
+
+
 @lru_cache(maxsize=1)
 def closing_words() -> frozenset[str]:
     return _read_words("closing_words.tsv")

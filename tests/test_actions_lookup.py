@@ -317,6 +317,20 @@ def test_past_closed_far_and_off_hours_choices_are_refused(manager, knowledge_st
     assert in_break.suggestions[:2] == ["09:00", "09:30"]
 
 
+@pytest.mark.parametrize("refusal", ["спасибо, не надо", "передумал", "не нужно"])
+def test_a_refusal_at_the_time_ends_the_booking_with_nothing_booked(manager, bookings_url,
+                                                                    refusal):
+    session = manager.new_session()
+    replies = talk(manager, "Хочу записаться на приём в офис", "Подольск",
+                   "Подключение к электросетям", "04.12", refusal, session=session)
+
+    assert replies[-1].text == manager.store.message("flow_cancelled")
+    assert "\n" not in replies[-1].text
+    assert session.flow is None
+    with sqlite3.connect(bookings_url.removeprefix("sqlite:///")) as database:
+        assert database.execute("SELECT count(*) FROM bookings").fetchone() == (0,)
+
+
 @pytest.mark.parametrize("closed_day", ["в воскресенье", "в субботу", "Воскресенье"])
 def test_a_weekday_off_is_refused_with_open_days_and_the_booking_goes_on(
     manager, bookings_url, closed_day

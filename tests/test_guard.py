@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.guard import check_message, has_known_word, is_small_talk
+from assistant.guard import check_message, has_known_word, is_refusal, is_small_talk
 
 
 @pytest.mark.parametrize(
@@ -90,3 +90,22 @@ def test_small_talk_has_no_figures_and_hardly_a_word_beyond_courtesy(text, small
 )
 def test_made_up_words_are_told_from_real_and_courtesy_ones(text, known):
     assert has_known_word(text) is known
+
+
+@pytest.mark.parametrize(
+    "text, refusal",
+    [
+        ("отмена", True),
+        ("Спасибо, не надо", True),
+        ("нет, не нужно, спасибо", True),
+        ("я передумал", True),
+        ("уже не надо!", True),
+        ("не хочу", True),
+        ("нет", False),
+        ("спасибо", False),
+        ("не надо 10:30", False),
+        ("не надо в Подольске, лучше в Одинцово", False),
+    ],
+)
+def test_a_refusal_is_told_from_an_answer_that_says_no(text, refusal):
+    assert is_refusal(text) is refusal
