@@ -855,6 +855,17 @@ def test_a_position_not_in_the_directory_is_said_before_the_choices(manager, ses
     assert reply.text.endswith(question(manager, "staff_ask")) and reply.suggestions
 
 
+def test_made_up_words_are_not_taken_for_a_position(manager, session):
+    say(manager, session, "Кто главный инженер?")
+    again = say(manager, session, "зюзюка кракозябра")
+    left = say(manager, session, "фыва пролдж")
+
+    assert again.text.startswith(question(manager, "staff_not_position"))
+    assert question(manager, "staff_unknown") not in again.text
+    assert left.text == question(manager, "staff_left")
+    assert session.flow is None
+
+
 def test_a_question_naming_no_position_only_asks(manager, session):
     reply = press(manager, session, "employees")
 

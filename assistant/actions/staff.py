@@ -3,6 +3,7 @@
 
 from rapidfuzz import fuzz
 
+from ..guard import has_known_word
 from .base import Action, Flow, Step
 from .phrasebook import compose, phrase, text
 from .views import rows, view
@@ -48,6 +49,8 @@ class StaffAction(Action):
                 done=False,
                 suggestions=question.suggestions,
             )
+        if not has_known_word(message):
+            return self.not_a_position(flow)
         unknown = text(self.store, "staff_unknown")
         named_a_position = (flow.asking == "position"
                             and len(message.split()) <= POSITION_ANSWER_WORDS)
@@ -58,6 +61,18 @@ class StaffAction(Action):
                 text(self.store, "staff_next_step"),
             ),
             understood=named_a_position,
+        )
+
+    def not_a_position(self, flow: Flow) -> Step:
+        """Made-up words are no position: asked again once, then the flow is left."""
+        flow.attempts += 1
+        if flow.attempts > 1:
+            return Step(text=text(self.store, "staff_left"))
+        question = phrase(self.store, "staff_ask")
+        return Step(
+            text=f"{text(self.store, 'staff_not_position')}\n\n{question.text}",
+            done=False,
+            suggestions=question.suggestions,
         )
 
     def names_position(self, message: str) -> bool:
