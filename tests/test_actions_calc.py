@@ -613,6 +613,7 @@ def test_a_short_correction_after_the_answer_answers_again(dialog_manager):
     assert "льготный расчёт" in first.text
     assert corrected.label == "tp_primary_cost"
     assert corrected.text.startswith(question(manager, "fee_standardized"))
+    assert "30 кВт" in corrected.text and "30 кВт" not in first.text
 
 
 def test_facts_of_one_session_never_reach_another(manager, session):

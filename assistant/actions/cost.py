@@ -5,7 +5,7 @@ from .base import Flow, Step
 from .casework import CaseAction
 from .fees import quote
 from .phrasebook import compose, format_kw, format_rubles, text
-from .recall import is_correction, recall, recalled_line
+from .recall import fact_phrase, is_correction, listed_facts, recall, recalled_line
 from .rules import find_rule, in_force
 from .views import rows
 
@@ -22,8 +22,16 @@ class CostAction(CaseAction):
             TEMPORARY if flow.label == "temporary_cost" else PERMANENT
         )
         flow.slots["increase"] = flow.label == "capacity_increase_cost"
-        self.read_case(flow, message)
+        named = self.read_case(flow, message)
         recall(flow)
+        # «Не 15, а 30 кВт» after the answer: the answer says it took the new figure.
+        changed = {
+            slot
+            for slot in named
+            if slot in flow.facts and flow.facts[slot] != flow.slots[slot]
+        }
+        if changed and is_correction(self, message):
+            flow.slots["corrected"] = changed
         return self.step_and_remember(flow)
 
     def resume(self, flow: Flow, message: str) -> Step:
@@ -76,6 +84,10 @@ class CostAction(CaseAction):
         also = ("kw_existing",) if slots.get("increase") else ()
         recalled = recalled_line(self.store, flow, rule, also)
         bullets = [recalled] if recalled else []
+        corrected = slots.pop("corrected", None)
+        if corrected:
+            parts = [fact_phrase(self.store, slot, slots[slot]) for slot in sorted(corrected)]
+            bullets.insert(0, text(self.store, "case_corrected", facts=listed_facts(parts)))
         if offer.fee is None:
             bullets.append(text(self.store, "fee_rate_unconfirmed"))
         bullets += [
