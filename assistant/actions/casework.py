@@ -134,6 +134,16 @@ class CaseAction(Action):
         """The answer once the rule is settled, else the question for the next slot."""
         raise NotImplementedError
 
+    def mark_correction(self, flow: Flow, named: set[str], message: str) -> None:
+        """«Не 15, а 30 кВт» after the answer: the facts it changed, for the answer to name."""
+        changed = {
+            slot
+            for slot in named
+            if slot in flow.facts and flow.facts[slot] != flow.slots[slot]
+        }
+        if changed and is_correction(self, message):
+            flow.slots["corrected"] = changed
+
     def step_and_remember(self, flow: Flow) -> Step:
         """The next step, then the case facts kept for the session's later flows."""
         # Remembered after the step: a power out of range is dropped there, not kept.

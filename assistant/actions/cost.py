@@ -24,14 +24,7 @@ class CostAction(CaseAction):
         flow.slots["increase"] = flow.label == "capacity_increase_cost"
         named = self.read_case(flow, message)
         recall(flow)
-        # «Не 15, а 30 кВт» after the answer: the answer says it took the new figure.
-        changed = {
-            slot
-            for slot in named
-            if slot in flow.facts and flow.facts[slot] != flow.slots[slot]
-        }
-        if changed and is_correction(self, message):
-            flow.slots["corrected"] = changed
+        self.mark_correction(flow, named, message)
         return self.step_and_remember(flow)
 
     def resume(self, flow: Flow, message: str) -> Step:
