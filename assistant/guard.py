@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .mask_patterns import read_rows
 from .text import (
     RESOURCES,
     fix_latin,
@@ -126,11 +127,13 @@ def is_refusal(text: str) -> bool:
         return False
     found = lemmas(normalize(text))
     phrases, fillers = refusal_words()
+    # «Отмена, не надо» holds two phrases: every one found is taken out before the rest
+    # is checked for words other than polite ones.
+    rest, refused = found, False
     for phrase in phrases:
-        rest = without_phrase(found, phrase)
-        if rest is not None:
-            return set(rest) <= courtesy_words() | closing_words() | fillers
-    return False
+        while (shorter := without_phrase(rest, phrase)) is not None:
+            rest, refused = shorter, True
+    return refused and set(rest) <= courtesy_words() | closing_words() | fillers
 
 
 def without_phrase(found: list[str], phrase: tuple[str, ...]) -> list[str] | None:
@@ -145,10 +148,9 @@ def without_phrase(found: list[str], phrase: tuple[str, ...]) -> list[str] | Non
 @lru_cache(maxsize=1)
 def refusal_words() -> tuple[tuple[tuple[str, ...], ...], frozenset[str]]:
     """Refusal phrases as lemma runs, and the filler words allowed around them."""
-    lines = (RESOURCES / "refusal_phrases.tsv").read_text(encoding="utf-8").splitlines()
-    rows = [line.split("\t") for line in lines if line.strip() and line[0] != "#"]
-    phrases = tuple(tuple(words.split()) for words, kind in rows if kind == "refusal")
-    fillers = frozenset(words for words, kind in rows if kind == "filler")
+    rows = read_rows("refusal_phrases.tsv")
+    phrases = tuple(tuple(run.split()) for run, kind in rows if kind == "refusal")
+    fillers = frozenset(run for run, kind in rows if kind == "filler")
     return phrases, fillers
 
 

@@ -64,6 +64,7 @@ def forget_session(chat_log: ChatLog | None, session: Session) -> int:
     session.history.clear()
     session.service = None
     session.choices = []
+    session.read_alone.clear()
     if chat_log is None:
         return 0
     return chat_log.delete_session(session.session_id)

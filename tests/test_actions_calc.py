@@ -563,6 +563,15 @@ def test_an_application_date_still_gives_the_review_deadline(manager, session):
     assert due.text.startswith("Заявка подана 10.11.2026")
 
 
+def test_a_contract_date_keeps_a_temporary_connection_on_its_own_terms(manager, session):
+    first = press(manager, session, "temporary_review_time")
+    due = say(manager, session, "договор заключили 10.11.2026")
+
+    assert due.label == "temporary_review_time"
+    assert "месяц" not in due.text and "месяц" not in first.text
+    assert "10.11.2026" in due.text
+
+
 def test_a_contract_date_with_a_when_question_opens_the_works_deadline(manager, session):
     reply = say(manager, session, "у меня договор заключён 01.10.2026, когда подключите?")
     say(manager, session, "15 кВт")

@@ -101,6 +101,8 @@ def test_made_up_words_are_told_from_real_and_courtesy_ones(text, known):
         ("я передумал", True),
         ("уже не надо!", True),
         ("не хочу", True),
+        ("отмена, не надо", True),
+        ("стоп, стоп", True),
         ("нет", False),
         ("спасибо", False),
         ("не надо 10:30", False),

@@ -57,7 +57,8 @@ def test_source_keys_are_shown_with_their_titles(facts):
     meters = facts.set_index("fact_id").loc["meter_replacement"]
 
     assert meters["source_keys"] == "S21; S23; S24"
-    assert meters["source_titles"].startswith("РИАМО, 21.10.2025: интеллектуальные счётчики; https://")
+    titles = meters["source_titles"]
+    assert titles.startswith("РИАМО, 21.10.2025: интеллектуальные счётчики; https://")
 
 
 def test_only_facts_seen_in_a_known_source_count_as_confirmed(facts):

@@ -104,9 +104,10 @@ def test_forgetting_a_session_deletes_its_rows_and_its_context(tmp_path):
 
 def test_forgetting_without_a_chat_log_still_clears_the_context():
     session = Session(history=["нужно временное подключение"], service="temporary")
+    session.read_alone["нужно временное подключение"] = None
 
     assert forget_session(None, session) == 0
-    assert (session.history, session.service) == ([], None)
+    assert (session.history, session.service, session.read_alone) == ([], None, {})
 
 
 def test_rows_older_than_the_given_days_are_deleted_and_counted(chat_log_path, capsys):

@@ -5,7 +5,7 @@ from .base import Flow, Step
 from .casework import CaseAction
 from .fees import quote
 from .phrasebook import compose, format_kw, format_rubles, text
-from .recall import fact_phrase, is_correction, listed_facts, recall, recalled_line
+from .recall import corrected_line, is_correction, recall, recalled_line
 from .rules import find_rule, in_force
 from .views import rows
 
@@ -77,10 +77,9 @@ class CostAction(CaseAction):
         also = ("kw_existing",) if slots.get("increase") else ()
         recalled = recalled_line(self.store, flow, rule, also)
         bullets = [recalled] if recalled else []
-        corrected = slots.pop("corrected", None)
+        corrected = corrected_line(self.store, flow)
         if corrected:
-            parts = [fact_phrase(self.store, slot, slots[slot]) for slot in sorted(corrected)]
-            bullets.insert(0, text(self.store, "case_corrected", facts=listed_facts(parts)))
+            bullets.insert(0, corrected)
         if offer.fee is None:
             bullets.append(text(self.store, "fee_rate_unconfirmed"))
         bullets += [

@@ -8,9 +8,9 @@ from .casework import CaseAction
 from .dates import format_date, read_date, read_impossible_date
 from .phrasebook import compose, phrase, text
 from .recall import (
-    fact_phrase,
+    corrected_line,
     is_correction,
-    listed_facts,
+    named_facts,
     recall,
     recall_start,
     recalled_line,
@@ -33,13 +33,13 @@ STAGES = {
 MAX_YEARS_APART = 5
 # A date said with «договор», «оплатил» counts the works; with «заявка», «подал» the
 # review. Such a date moves a flow of the other kind to its stage (and that stage's
-# topic); restoring documents keeps its own date, whatever words come with it.
+# topic); restoring documents and a temporary connection keep their own date, whatever
+# words come with it: the permanent connection's terms do not apply to them.
 KIND_STAGES = {"contract": "implementation", "application": "offer"}
 STAGE_LABELS = {
     "implementation": "tp_implementation_deadlines",
     "offer": "tp_primary_review_time",
 }
-STAGES_BY_KIND = frozenset({"offer", "temporary", "implementation"})
 
 
 class DeadlineAction(CaseAction):
@@ -103,7 +103,7 @@ class DeadlineAction(CaseAction):
         flow.slots["start"] = found
         kind = self.date_kind(message)
         stage = flow.slots["stage"]
-        if kind and stage in STAGES_BY_KIND and kind not in self.counted_from(stage):
+        if kind and stage in STAGE_LABELS and kind not in self.counted_from(stage):
             flow.slots["stage"] = KIND_STAGES[kind]
             flow.label = STAGE_LABELS[KIND_STAGES[kind]]
             flow.slots["moved"] = kind
@@ -165,7 +165,7 @@ class DeadlineAction(CaseAction):
         if not named or self.match(flow).rule is not before or flow.asking != "start":
             return step
         # The same rule twice reads as not heard: say what the new fact changes.
-        facts = listed_facts([fact_phrase(self.store, s, flow.slots[s]) for s in named])
+        facts = named_facts(self.store, flow, named)
         ask = phrase(self.store, f"term_ask_start_{before['counted_from']}")
         unchanged = text(self.store, "term_fact_unchanged", facts=facts)
         return Step(
@@ -178,10 +178,9 @@ class DeadlineAction(CaseAction):
         moved = flow.slots.pop("moved", None)
         if moved and start is not None:
             lines.append(text(self.store, f"term_{moved}_date", start=format_date(start)))
-        corrected = flow.slots.pop("corrected", None)
+        corrected = corrected_line(self.store, flow)
         if corrected:
-            parts = [fact_phrase(self.store, s, flow.slots[s]) for s in corrected]
-            lines.append(text(self.store, "case_corrected", facts=listed_facts(parts)))
+            lines.append(corrected)
         return lines
 
     def ask_after_leads(self, flow: Flow, slot: str) -> Step:

@@ -73,6 +73,22 @@ def recalled_line(
     return text(store, "case_recalled", facts=listed_facts(parts))
 
 
+def corrected_line(store: KnowledgeStore, flow: Flow) -> str | None:
+    """«Считаю для 30 кВт и юридического лица», once, after a correction; or None."""
+    corrected = flow.slots.pop("corrected", None)
+    if not corrected:
+        return None
+    return text(store, "case_corrected", facts=named_facts(store, flow, corrected))
+
+
+def named_facts(store: KnowledgeStore, flow: Flow, slots: set[str]) -> str:
+    """The flow's values of some slots, listed in SHARED_SLOTS order, whatever the set's."""
+    ordered = [slot for slot in SHARED_SLOTS if slot in slots] + sorted(
+        slots.difference(SHARED_SLOTS)
+    )
+    return listed_facts([fact_phrase(store, slot, flow.slots[slot]) for slot in ordered])
+
+
 def listed_facts(parts: list[str]) -> str:
     """«15 кВт, физического лица и напряжения до 0,4 кВ»."""
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} и {parts[-1]}"
