@@ -57,10 +57,10 @@ class OutageAction(Action):
     def start(self, flow: Flow, text: str) -> Step:
         if OTHER_ADDRESS.search(text):
             return self._ask_address(flow)
-        address = self._find(text)
-        if address.settlement is None and self._recall(flow, address, text):
+        address, place = self._heard(text)
+        if address.settlement is None and self._recall(flow, address, place):
             return self._answer(flow)
-        return self._read(flow, text, answering=False, address=address)
+        return self._read(flow, address, place, answering=False)
 
     def resume(self, flow: Flow, text: str) -> Step:
         if OTHER_ADDRESS.search(text):
@@ -69,16 +69,21 @@ class OutageAction(Action):
         if flow.asking == "street" and self._wants_all_streets(text):
             flow.slots["street"] = None
             return self._answer(flow)
-        return self._read(flow, text, answering=True)
+        return self._read(flow, *self._heard(text), answering=True)
 
     def _find(self, text: str) -> Address:
         return find_address(text, self._settlements(), self._streets())
 
-    def _recall(self, flow: Flow, address: Address, text: str) -> bool:
+    def _heard(self, text: str) -> tuple[Address, str | None]:
+        """The address the gazetteer finds, and else the place Slovnet reads, read once."""
+        address = self._find(text)
+        return address, named_place(text) if address.settlement is None else None
+
+    def _recall(self, flow: Flow, address: Address, place: str | None) -> bool:
         """Take the session's last address for a message that names no other place;
         a street alone («а на Лесной?») is looked up in the last settlement."""
         last = flow.notes.get(LAST_ADDRESS)
-        if last is None or named_place(text):
+        if last is None or place:
             return False
         settlement, street, house = last
         if address.street:
@@ -87,21 +92,18 @@ class OutageAction(Action):
         flow.slots[REMEMBERED] = True
         return True
 
-    def _read(self, flow: Flow, text: str, answering: bool,
-              address: Address | None = None) -> Step:
+    def _read(self, flow: Flow, address: Address, place: str | None,
+              answering: bool) -> Step:
         """Take what the message names, then ask for what is still missing."""
-        address = address or self._find(text)
-        if answering and address.settlement is None:
-            # «Урюпинск, улица Ленина 5» while Подольск's street is asked: a new place
-            # replaces the remembered one, and one the data do not know is said so.
-            place = named_place(text)
-            if place and place.lower() != str(flow.slots.get("settlement", "")).lower():
-                flow.slots.clear()
-                return self._place_unknown(place)
+        # «Урюпинск, улица Ленина 5» while Подольск's street is asked: a new place
+        # replaces the remembered one, and one the data do not know is said so.
+        if answering and place and place.lower() != str(flow.slots.get("settlement", "")).lower():
+            flow.slots.clear()
+            return self._place_unknown(place)
         remember(flow, address)
 
         if "settlement" not in flow.slots:
-            return self._ask_settlement(flow, text, answering)
+            return self._ask_settlement(flow, place, answering)
         settlement_only = "street" not in flow.slots and flow.asking != "street"
         if settlement_only and self._rows_of(flow.slots["settlement"]).empty:
             return self._answer_settlement(flow)
@@ -127,8 +129,7 @@ class OutageAction(Action):
         flow.asking, flow.attempts = "settlement", 0
         return Step(self.store.message("outage_ask_place"), done=False)
 
-    def _ask_settlement(self, flow: Flow, text: str, answering: bool) -> Step:
-        place = named_place(text)
+    def _ask_settlement(self, flow: Flow, place: str | None, answering: bool) -> Step:
         if place:
             return self._place_unknown(place)
         flow.asking = "settlement"
@@ -266,8 +267,9 @@ class OutageAction(Action):
         return self.store.message(key, snapshot=format_moment(snapshot))
 
     def _rows_of(self, settlement: str) -> pd.DataFrame:
-        table = self.store.table("outages")
-        return table[table["settlement"].str.lower() == settlement.lower()]
+        by_settlement = view(self.store, "outages_by_settlement", outages_by_settlement)
+        rows = by_settlement.get(settlement.lower())
+        return self.store.table("outages").iloc[:0] if rows is None else rows
 
     def _streets_of(self, settlement: str) -> tuple[Street, ...]:
         """Every street the snapshot names in the settlement, finished outages too."""
@@ -298,6 +300,12 @@ def known_settlements(store: KnowledgeStore) -> tuple[str, ...]:
     outages = store.table("outages")["settlement"]
     gazetteer = store.table("settlements")["settlement"]
     return tuple(sorted(set(outages.dropna()) | set(gazetteer.dropna())))
+
+
+def outages_by_settlement(store: KnowledgeStore) -> dict[str, pd.DataFrame]:
+    """The snapshot's rows per settlement in lower case, split once per load of the store."""
+    table = store.table("outages")
+    return {str(name): rows for name, rows in table.groupby(table["settlement"].str.lower())}
 
 
 def known_streets(store: KnowledgeStore) -> tuple[Street, ...]:

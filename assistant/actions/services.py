@@ -3,7 +3,7 @@ by a fuzzy search of the catalogue (data/kb/services.csv, service_synonyms.csv).
 
 from functools import lru_cache
 
-from ..text import RESOURCES
+from ..mask_patterns import read_rows
 from .base import Action, Flow, Step
 from .catalogue import (
     best_targets,
@@ -13,7 +13,7 @@ from .catalogue import (
     service_fillers,
 )
 from .phrasebook import compose, phrase, text
-from .vocabulary import Phrase, first_value, message_lemmas
+from .vocabulary import Phrase, Vocabulary, first_value, message_lemmas
 
 ASPECTS = {
     "services_availability": "availability",
@@ -161,9 +161,9 @@ def headline_key(aspect: str, confirmed: bool, known: dict) -> str:
 
 
 @lru_cache(maxsize=1)
-def question_phrases() -> list[Phrase]:
+def question_phrases() -> Vocabulary:
     """How a service is asked about (resources/service_questions.tsv), as slot phrases."""
-    path = RESOURCES / "service_questions.tsv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    pairs = [line.split("\t") for line in lines if line and not line.startswith("#")]
-    return [Phrase(QUESTION_SLOT, label, tuple(words.split())) for label, words in pairs]
+    pairs = read_rows("service_questions.tsv")
+    return Vocabulary(
+        [Phrase(QUESTION_SLOT, label, tuple(words.split())) for label, words in pairs]
+    )
