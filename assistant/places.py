@@ -74,14 +74,6 @@ def names_of(values: tuple[str, ...]) -> tuple[Name, ...]:
     return tuple(prepared)
 
 
-def similarity(tokens: list[Token], name: Name) -> float:
-    typed = " ".join(token.text for token in tokens)
-    lemmas = " ".join(token.lemma for token in tokens)
-    score = max(fuzz.ratio(typed, name.typed), fuzz.ratio(lemmas, name.key))
-    needed = SHORT_NAME_SCORE if len(name.typed) <= SHORT_NAME else MATCH_SCORE
-    return score if score >= needed else 0.0
-
-
 @dataclass(frozen=True)
 class NameGroup:
     """Names of one length in words, as arrays rapidfuzz compares in one call."""
@@ -111,21 +103,14 @@ def best_name(tokens: list[Token], names: tuple[Name, ...],
               skip: set[int]) -> Found | None:
     """The best-matching gazetteer name over the message's word n-grams.
 
-    Scored as similarity() scores one pair, but a whole group of names per call: the
-    gazetteer has hundreds of names and a reply must not wait for a Python loop."""
+    A whole group of names is scored per call: the gazetteer has hundreds of names and a
+    reply must not wait for a Python loop."""
     candidates = []
     for group in name_groups(names):
         for start in range(len(tokens) - group.size + 1):
             if skip.intersection(range(start, start + group.size)):
                 continue
-            span = tokens[start : start + group.size]
-            typed = " ".join(token.text for token in span)
-            lemmas = " ".join(token.lemma for token in span)
-            scores = np.maximum(
-                process.cdist([typed], group.typed, scorer=fuzz.ratio)[0],
-                process.cdist([lemmas], group.keys, scorer=fuzz.ratio)[0],
-            )
-            scores = np.where(scores >= group.needed, scores, 0.0)
+            scores = group_scores(tokens[start : start + group.size], group)
             best = int(np.argmax(scores))
             if scores[best]:
                 # Ties go to the earlier name, then the earlier place in the message.
@@ -135,6 +120,18 @@ def best_name(tokens: list[Token], names: tuple[Name, ...],
         return None
     score, _, start, name = min(candidates, key=lambda found: found[:3])
     return Found(name.name, start, start + name.size, -score)
+
+
+def group_scores(tokens: list[Token], group: NameGroup) -> np.ndarray:
+    """How well the words match each name of the group: the better fuzz.ratio of the typed
+    and the lemma forms, zero below the bar for the name's length."""
+    typed = " ".join(token.text for token in tokens)
+    lemmas = " ".join(token.lemma for token in tokens)
+    scores = np.maximum(
+        process.cdist([typed], group.typed, scorer=fuzz.ratio, dtype=np.float64)[0],
+        process.cdist([lemmas], group.keys, scorer=fuzz.ratio, dtype=np.float64)[0],
+    )
+    return np.where(scores >= group.needed, scores, 0.0)
 
 
 def find_settlement(text: str, settlements: tuple[str, ...]) -> str | None:
@@ -188,44 +185,25 @@ def street_at(tokens: list[Token], starts: list[int], kind: str,
     return Found(Street(written, tokens[start].lemma, kind), start, start + 1, 100.0)
 
 
-@dataclass(frozen=True)
-class StreetGroup:
-    """Streets whose names have one length in words, compared in one rapidfuzz call."""
-
-    size: int
-    order: np.ndarray
-    streets: tuple[Street, ...]
-    typed: tuple[str, ...]
-    keys: tuple[str, ...]
-    needed: np.ndarray
-    # Plain streets win ties with lanes and the like.
-    bonus: np.ndarray
-
-
 @lru_cache(maxsize=64)
-def street_groups(streets: tuple[Street, ...]) -> tuple[StreetGroup, ...]:
-    names = [street_name(street) for street in streets]
-    groups = []
-    for size in sorted({name.size for name in names}):
-        order = np.array([i for i, name in enumerate(names) if name.size == size])
-        members = [names[i] for i in order]
-        needed = np.array([SHORT_NAME_SCORE if len(name.typed) <= SHORT_NAME
-                           else MATCH_SCORE for name in members])
-        bonus = np.array([(streets[i].kind == "street") * 0.5 for i in order])
-        groups.append(StreetGroup(size, order, tuple(streets[i] for i in order),
-                                  tuple(name.typed for name in members),
-                                  tuple(name.key for name in members), needed, bonus))
-    return tuple(groups)
+def street_groups(streets: tuple[Street, ...]) -> tuple[tuple[NameGroup, np.ndarray], ...]:
+    """The streets' names in groups, each with a half point that lets plain streets win
+    ties with lanes and the like."""
+    groups = name_groups(tuple(street_name(street) for street in streets))
+    return tuple(
+        (group, np.array([(streets[i].kind == "street") * 0.5 for i in group.order]))
+        for group in groups
+    )
 
 
 def known_street(tokens: list[Token], streets: tuple[Street, ...], skip: set[int],
                  only_at: int | None = None) -> Found | None:
     """The best known street among the words, preferring plain streets to lanes.
 
-    Scored as similarity() scores one pair, a group of streets per call; ties go to the
-    earlier street, then the earlier place in the message."""
+    Scored as gazetteer names are; ties go to the earlier street, then the earlier place
+    in the message."""
     candidates = []
-    for group in street_groups(streets):
+    for group, bonus in street_groups(streets):
         size = group.size
         starts = [only_at] if only_at is not None else range(len(tokens) - size + 1)
         for start in starts:
@@ -234,25 +212,14 @@ def known_street(tokens: list[Token], streets: tuple[Street, ...], skip: set[int
                 continue
             if not all(is_name_word(token) for token in words_here):
                 continue
-            scores = group_scores(words_here, group) + group.bonus
+            scores = group_scores(words_here, group) + bonus
             for index in np.flatnonzero(scores > 0.5):
-                candidates.append((-float(scores[index]), int(group.order[index]), start,
-                                   group.streets[index], size))
+                order = int(group.order[index])
+                candidates.append((-float(scores[index]), order, start, streets[order], size))
     if not candidates:
         return None
     score, _, start, street, size = min(candidates, key=lambda found: found[:3])
     return Found(street, start, start + size, -score)
-
-
-def group_scores(tokens: list[Token], group: StreetGroup) -> np.ndarray:
-    """similarity() of the words with every street of the group."""
-    typed = " ".join(token.text for token in tokens)
-    lemmas = " ".join(token.lemma for token in tokens)
-    scores = np.maximum(
-        process.cdist([typed], group.typed, scorer=fuzz.ratio, dtype=np.float64)[0],
-        process.cdist([lemmas], group.keys, scorer=fuzz.ratio, dtype=np.float64)[0],
-    )
-    return np.where(scores >= group.needed, scores, 0.0)
 
 
 def house_after(tokens: list[Token], position: int) -> int | None:
