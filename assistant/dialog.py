@@ -280,10 +280,13 @@ class DialogManager:
 
     def _taken_over(self, session: Session, prediction: Prediction,
                     text: str) -> str | None:
-        """A topic an action takes over from a topic that only has a stored answer.
+        """A topic an action takes over from the model's, or None.
 
-        «есть ли у вас опломбирование» is a catalogue question, not meter installation;
-        «не 15, а 30 кВт» after a cost answer asks for the cost again, not how to apply."""
+        An action's overrides() wins over any topic («как оплатить счёт» is paid in the
+        account, whatever cost topic the model reads); its claim() only over a topic that
+        has a stored answer and no flow («есть ли у вас опломбирование» is a catalogue
+        question, not meter installation); and «не 15, а 30 кВт» after a cost answer asks
+        for the cost again, not how to apply."""
         for action in dict.fromkeys(self.actions.values()):
             label = action.overrides(text)
             if label and label != prediction.label:

@@ -42,6 +42,7 @@ function init(args)
   end
   stop_at = now() + tonumber(args[2])
   interval = tonumber(args[3]) / 1000
+  client_count = tonumber(args[4])
   turn = number * QUESTION_STRIDE
   sent, replies, errors, session_errors = 0, 0, 0, 0
   latencies = {}
@@ -101,7 +102,7 @@ function open_session(status, body, arrived)
   end
   messages_path = "/api/v1/sessions/" .. session .. "/messages"
   -- Paced clients start spread over one interval, not all in the same instant.
-  due = arrived + interval * (number % 50) / 50 - interval
+  due = arrived + interval * number / client_count - interval
 end
 
 local function json_counts(counts)

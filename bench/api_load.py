@@ -114,7 +114,7 @@ def run_wrk(url: str, bodies: Path, clients: int, seconds: float,
     command = [require_wrk(), "-t", str(clients), "-c", str(clients),
                "-d", f"{seconds + GRACE_SECONDS:.0f}s", "--timeout", f"{TIMEOUT_SECONDS}s",
                "-s", str(LUA_SCRIPT), url, "--", str(bodies), str(seconds),
-               str(interval_ms)]
+               str(interval_ms), str(clients)]
     finished = subprocess.run(command, capture_output=True, text=True, check=True)
     for line in finished.stdout.splitlines():
         if line.startswith("RESULT "):
@@ -162,7 +162,7 @@ def api_load_figures(clients: list[int] = CLIENTS, seconds: float = SECONDS_PER_
         server = start_api(port, folder, output)
         try:
             wait_healthy(url)
-            # Each worker loads its tagger and morphology on first use: not part of a level.
+            # Warm caches and settled workers: the levels measure serving, not start-up.
             warm_up = run_level(url, bodies, WORKERS * 4, WARM_UP_SECONDS)
             levels = [run_level(url, bodies, count, seconds) for count in clients]
             paced = run_level(url, bodies, PACED_CLIENTS, seconds, PACED_RATE)
