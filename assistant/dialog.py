@@ -131,7 +131,7 @@ class DialogManager:
             return self._ask_again(session, masked)
         if chosen:
             reply = self._answer(session, chosen, 1.0, masked, [(chosen, 1.0)],
-                                 session.clarified_text)
+                                 session.clarified_text, chosen=True)
         elif triggered:
             reply = self._answer(session, triggered, 1.0, masked, [(triggered, 1.0)],
                                  checked.text)
@@ -185,7 +185,7 @@ class DialogManager:
         session.choices = []
         title = self.topics[label].title if label in self.topics else label
         return self._answer(session, label, 1.0, title, [(label, 1.0)],
-                            session.clarified_text)
+                            session.clarified_text, chosen=True)
 
     def _predict(self, session: Session, masked: str) -> Prediction:
         context = session.history[-CONTEXT_TURNS:]
@@ -212,8 +212,11 @@ class DialogManager:
             return reply
         return self._fallback(session, prediction, masked)
 
-    def _answer(self, session, label, confidence, masked, top, text: str = "") -> Reply:
-        """The topic's answer; a topic with an action starts its flow instead."""
+    def _answer(self, session, label, confidence, masked, top, text: str = "",
+                chosen: bool = False) -> Reply:
+        """The topic's answer; a topic with an action starts its flow instead.
+
+        chosen: the client picked the topic by its button, so its title is their words."""
         topic = self.topics[label]
         if topic.service not in NO_SERVICE:
             session.service = topic.service
@@ -229,7 +232,11 @@ class DialogManager:
                          masked, top=top)
 
         notes = session.notes.setdefault(action.name, {})
-        flow = Flow(action=action.name, label=label, notes=notes, facts=session.facts)
+        context = tuple(session.history[-CONTEXT_TURNS:])
+        if chosen:
+            context += (topic.title,)
+        flow = Flow(action=action.name, label=label, notes=notes, facts=session.facts,
+                    context=context)
         step = action.start(flow, text)
         return self._flow_reply(session, flow, step, confidence, masked, top)
 
@@ -339,6 +346,11 @@ class DialogManager:
 
     def _flow_reply(self, session, flow: Flow, step: Step, confidence, masked,
                     top) -> Reply:
+        # A flow may settle on a sibling topic («постоянное» turns a temporary connection's
+        # cost into a home's): the next follow-up continues from that one.
+        service = self.topics[flow.label].service
+        if service not in NO_SERVICE:
+            session.service = service
         session.flow = None if step.done else flow
         if step.done:
             session.finished_flow = flow.label

@@ -31,14 +31,16 @@ def opening_text(dialog_manager):
     """What a topic says first to a message: its action's first step, or its answer.
 
     A chosen clarification starts the topic with the client's own words, so a topic
-    with an action (cost, deadlines) opens with its question, not the stored answer."""
+    with an action (cost, deadlines) opens with its question, not the stored answer; the
+    flow sees those words and the pressed button's title among the session's messages."""
     from assistant.actions import Flow
 
     def first_reply(label: str, text: str) -> str:
         action = dialog_manager.actions.get(label)
         if action is None:
             return dialog_manager.store.answer(label).text
-        return action.start(Flow(action=action.name, label=label), text).text
+        chosen = (text, dialog_manager.topics[label].title)
+        return action.start(Flow(action=action.name, label=label, context=chosen), text).text
 
     return first_reply
 

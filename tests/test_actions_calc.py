@@ -248,6 +248,70 @@ def test_a_temporary_connection_is_answered_at_once_without_a_figure(manager, se
     assert session.flow is None
 
 
+def test_a_connection_of_no_named_kind_is_asked_about_not_taken_for_a_temporary_one(
+    manager, session
+):
+    first = say(manager, session, "Сколько стоит подключение?")
+    second = say(manager, session, "постоянное")
+
+    assert not first.text.startswith("Временное подключение оплачивают")
+    assert second.label == "tp_primary_cost"
+    assert second.text == question(manager, "cost_ask_kw")
+
+
+def test_the_temporary_topic_alone_asks_which_kind_of_connection(manager):
+    action = manager.actions["temporary_cost"]
+    flow = Flow(action=action.name, label="temporary_cost")
+
+    asked = action.start(flow, "Сколько стоит подключение?")
+    answered = action.resume(flow, "Временное")
+
+    assert asked.text == question(manager, "cost_ask_connection")
+    assert asked.suggestions == ("Постоянное", "Временное")
+    assert answered.text.startswith("Временное подключение оплачивают")
+    assert flow.label == "temporary_cost"
+
+
+def test_not_knowing_the_kind_of_connection_is_taken_for_a_home_and_said(manager):
+    action = manager.actions["temporary_cost"]
+    flow = Flow(action=action.name, label="temporary_cost")
+
+    action.start(flow, "Сколько стоит подключение 15 кВт физлицу?")
+    action.resume(flow, "не знаю")
+    action.resume(flow, "до 0,4 кВ")
+    answer = action.resume(flow, "рядом")
+
+    assert flow.label == "tp_primary_cost"
+    assert question(manager, "cost_assumed_connection") in answer.text
+
+
+def test_a_temporary_answer_corrected_to_a_permanent_one_asks_the_home_case(
+    manager, session
+):
+    open_topic(manager, session, "Сколько стоит временное подключение?", "temporary_cost")
+    reply = say(manager, session, "постоянное, для дома")
+
+    assert reply.label == "tp_primary_cost"
+    assert reply.text == question(manager, "cost_ask_kw")
+
+
+def test_a_cost_follow_up_keeps_the_temporary_kind_of_the_session(manager, session):
+    open_topic(manager, session, "Нужно временно подключить бытовку на стройке",
+               "temporary_apply")
+    reply = say(manager, session, "а сколько стоит?")
+
+    assert reply.label == "temporary_cost"
+    assert reply.text.startswith("Временное подключение оплачивают")
+
+
+def test_a_pressed_temporary_cost_button_needs_no_question_about_the_kind(
+    manager, session
+):
+    reply = press(manager, session, "temporary_cost")
+
+    assert reply.text.startswith("Временное подключение оплачивают")
+
+
 def test_cancel_ends_the_questions(manager, session):
     press(manager, session, "tp_primary_cost")
     reply = say(manager, session, "отмена")

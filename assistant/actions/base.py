@@ -34,6 +34,9 @@ class Flow:
     facts: dict[str, Any] = field(default_factory=dict)
     # Slots this flow took from facts rather than from its own messages.
     recalled: set[str] = field(default_factory=set)
+    # The client's latest earlier messages, oldest first, and the title of a topic they
+    # chose by its button: where a flow finds what the opening message left unsaid.
+    context: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,14 @@ from .casework import CaseAction
 from .fees import quote
 from .phrasebook import compose, format_kw, format_rubles, text
 from .recall import corrected_line, is_correction, recall, recalled_line
-from .rules import find_rule, in_force
+from .rules import UNKNOWN, find_rule, in_force
 from .views import rows
+from .vocabulary import Vocabulary, find_values, message_lemmas
 
 PERMANENT, TEMPORARY = "permanent", "temporary"
+TEMPORARY_LABEL, PRIMARY_LABEL = "temporary_cost", "tp_primary_cost"
+# Both named («временное подключение для стройки дома»): the rarer kind is meant.
+CONNECTION_PRIORITY = (TEMPORARY, PERMANENT)
 
 
 class CostAction(CaseAction):
@@ -18,11 +22,10 @@ class CostAction(CaseAction):
     prefix = "cost_"
 
     def start(self, flow: Flow, message: str) -> Step:
-        flow.slots["connection"] = (
-            TEMPORARY if flow.label == "temporary_cost" else PERMANENT
-        )
         flow.slots["increase"] = flow.label == "capacity_increase_cost"
         named = self.read_case(flow, message)
+        if "connection" not in flow.slots:
+            self.read_connection_context(flow)
         recall(flow)
         self.mark_correction(flow, named, message)
         return self.step_and_remember(flow)
@@ -37,6 +40,37 @@ class CostAction(CaseAction):
         flow.recalled -= named
         return self.step_and_remember(flow)
 
+    def read_words(self, flow: Flow, words: list[str]) -> dict:
+        found = super().read_words(flow, words)
+        connection = connection_named(self.phrases(), words)
+        if connection:
+            found["connection"] = connection
+        return found
+
+    def read_connection_context(self, flow: Flow) -> None:
+        """The kind of connection from the client's earlier words, else from the topic.
+
+        A home's connection is what most clients mean: the model's temporary topic alone,
+        from «сколько стоит подключение», is asked about rather than assumed."""
+        for earlier in reversed(flow.context):
+            connection = connection_named(self.phrases(), message_lemmas(earlier))
+            if connection:
+                flow.slots["connection"] = connection
+                return
+        if flow.label != TEMPORARY_LABEL:
+            flow.slots["connection"] = PERMANENT
+
+    def settle_connection(self, flow: Flow) -> None:
+        """The label of the kind of connection the client named; «не знаю» is a home's."""
+        if flow.slots["connection"] == UNKNOWN:
+            flow.slots["connection"] = PERMANENT
+            flow.slots["connection_assumed"] = True
+        if flow.slots["connection"] == TEMPORARY:
+            flow.label = TEMPORARY_LABEL
+            flow.slots["increase"] = False
+        elif flow.label == TEMPORARY_LABEL:
+            flow.label = PRIMARY_LABEL
+
     def corrects(self, text: str) -> bool:
         return is_correction(self, text)
 
@@ -48,6 +82,9 @@ class CostAction(CaseAction):
         if early:
             return early
 
+        if "connection" not in flow.slots:
+            return self.ask(flow, "connection")
+        self.settle_connection(flow)
         connection = flow.slots["connection"]
         rules = [
             rule
@@ -82,6 +119,8 @@ class CostAction(CaseAction):
             bullets.insert(0, corrected)
         if offer.fee is None:
             bullets.append(text(self.store, "fee_rate_unconfirmed"))
+        if slots.get("connection_assumed"):
+            assumed = ("connection", *assumed)
         bullets += [
             text(self.store, f"{self.prefix}assumed_{slot}") for slot in assumed
         ]
@@ -90,3 +129,9 @@ class CostAction(CaseAction):
         if slots["connection"] == PERMANENT:
             bullets.append(text(self.store, "fee_includes_meter"))
         return compose(headline, bullets, text(self.store, "fee_next_step"))
+
+
+def connection_named(phrases: Vocabulary, words: list[str]) -> str | None:
+    """«Временное», «для дома»: the kind of connection the words name, or None."""
+    named = set(find_values(phrases, "connection", words))
+    return next((kind for kind in CONNECTION_PRIORITY if kind in named), None)
