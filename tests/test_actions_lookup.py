@@ -110,7 +110,7 @@ def test_all_streets_lists_the_settlement_and_points_to_the_full_schedule(manage
     *_, answer = talk(manager, "Где посмотреть график отключений?", "Вороново",
                       "Все улицы")
 
-    assert "нашёл отключений: 5" in answer.text
+    assert "— 5 отключений:" in answer.text
     assert answer.text.count("• ") == 4
     assert "rossetimr.ru" in answer.text
 
@@ -146,7 +146,7 @@ def test_two_unreadable_places_end_with_the_hotline(manager, knowledge_store):
 def test_two_unreadable_streets_list_the_whole_settlement(manager):
     *_, last = talk(manager, "Когда дадут свет?", "Вороново", "ыыы", "ааа")
 
-    assert "По адресу «Вороново» нашёл отключений: 5" in last.text
+    assert "По адресу «Вороново» — 5 отключений:" in last.text
 
 
 def test_an_old_snapshot_is_said_to_be_possibly_outdated(dialog_manager):

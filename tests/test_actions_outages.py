@@ -92,9 +92,9 @@ def test_an_unknown_street_offers_the_settlements_outages(manager):
     (unknown,) = talk(manager, "Нет света, Подольск, улица Космонавтов 5", session=session)
     (listed,) = talk(manager, "Все улицы", session=session)
 
-    assert "В «Подольск» есть отключения на других улицах" in unknown.text
+    assert "На других улицах населённого пункта «Подольск» — " in unknown.text
     assert unknown.suggestions == ["Все улицы"]
-    assert "По адресу «Подольск» нашёл отключений" in listed.text
+    assert "По адресу «Подольск» — " in listed.text
 
 
 def test_a_misspelt_street_is_offered_as_the_street_it_resembles(manager):
@@ -192,7 +192,7 @@ def test_a_follow_up_is_answered_for_the_last_address(manager):
                             "А когда дадут свет?")
 
     assert follow_up.action == "outages"
-    assert "«Подольск, ул. Вокзальная»" in follow_up.text
+    assert "«Подольск, ул. Вокзальная, д. 15»" in follow_up.text
     assert "из нашего разговора" in follow_up.text
     assert "Напишите населённый пункт" not in follow_up.text
     assert follow_up.suggestions == ["Проверить другой адрес"]
@@ -204,14 +204,25 @@ def test_another_address_can_be_named_after_a_follow_up(manager):
                              "Внуково, ул. Дачная, 40")
 
     assert asked.action == "outages" and "Напишите населённый пункт" in asked.text
-    assert "По адресу «Внуково, ул. Дачная» нашёл отключений: 1" in answer.text
+    assert "По адресу «Внуково, ул. Дачная, д. 40» — 1 отключение:" in answer.text
 
 
 def test_a_street_alone_after_an_answer_is_looked_up_in_the_same_settlement(manager):
     *_, answer = talk(manager, "Падольск, улица Вокзальня 15, нет света",
                       "А на улице Центральной когда будет отключение света?")
 
-    assert "По адресу «Подольск, ул. Центральная» нашёл отключений: 1" in answer.text
+    assert "По адресу «Подольск, ул. Центральная» — 1 отключение:" in answer.text
+
+
+def test_a_house_number_after_an_answer_narrows_it_to_that_house(manager):
+    first, inside, outside = talk(manager, "Будет отключение в Ступино на улице Вокзальной?",
+                                  "дом 15", "д. 50")
+
+    assert "«Ступино, ул. Вокзальная» — 1 отключение:" in first.text
+    assert inside.action == outside.action == "outages"
+    assert "«Ступино, ул. Вокзальная, д. 15» — 1 отключение:" in inside.text
+    assert "«Ступино, ул. Вокзальная, д. 50»" in outside.text
+    assert "отключение:" not in outside.text
 
 
 def test_a_new_session_remembers_no_address(manager):

@@ -17,6 +17,7 @@ from ..store import KnowledgeStore
 from ..streets import Street, parse_addresses
 from .base import Action, Flow, Step
 from .moments import format_moment, in_moscow
+from .phrasebook import counted
 from .views import view
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ LAST_ADDRESS = "last_address"
 REMEMBERED = "remembered"
 # The «Проверить другой адрес» button under an answer given for the session's last
 # address: it starts the lookup afresh from any point of the dialog.
+# «дом 5», «д. 12а» after an answer: the same street, narrowed to one house.
+BARE_HOUSE = re.compile(r"^\W*(?:дом|д)\.?\s*(\d{1,4})\s*[а-яё]?\W*$", re.IGNORECASE)
 OTHER_ADDRESS = re.compile(r"^\W*проверить\s+друг\w*\s+адрес\w*\W*$", re.IGNORECASE)
 
 
@@ -59,6 +62,9 @@ class OutageAction(Action):
             return self._ask_address(flow)
         address, place = self._heard(text)
         if address.settlement is None and self._recall(flow, address, place):
+            house = BARE_HOUSE.match(text)
+            if house and flow.slots["street"]:
+                flow.slots["house"] = int(house.group(1))
             return self._answer(flow)
         return self._read(flow, address, place, answering=False)
 
@@ -70,6 +76,10 @@ class OutageAction(Action):
             flow.slots["street"] = None
             return self._answer(flow)
         return self._read(flow, *self._heard(text), answering=True)
+
+    def corrects(self, text: str) -> bool:
+        """«Дом 5» after an outage answer asks about one house of the same street."""
+        return bool(BARE_HOUSE.match(text))
 
     def _find(self, text: str) -> Address:
         return find_address(text, self._settlements(), self._streets())
@@ -166,6 +176,8 @@ class OutageAction(Action):
         house = flow.slots.get("house")
         flow.notes[LAST_ADDRESS] = (settlement, street, house)
         place = settlement if street is None else f"{settlement}, {street.name}"
+        if street is not None and house is not None:
+            place = self.store.message("outage_place_house", place=place, house=house)
         lines, suggestions = [], ()
         if flow.slots.pop(REMEMBERED, False):
             other = self.store.message("outage_other_address")
@@ -183,7 +195,8 @@ class OutageAction(Action):
             return Step("\n".join(lines), suggestions=suggestions)
 
         shown = outages[:SHOWN_OUTAGES]
-        lines.append(self.store.message("outage_found", place=place, count=len(outages)))
+        lines.append(self.store.message("outage_found", place=place,
+                                        outages=self._counted(len(outages))))
         lines += [self._line(outage, now) for outage in shown]
         if len(outages) > SHOWN_OUTAGES:
             extra = len(outages) - SHOWN_OUTAGES
@@ -194,6 +207,10 @@ class OutageAction(Action):
         else:
             lines += [self._freshness(now), self.store.message("outage_found_next")]
         return Step("\n".join(lines), suggestions=suggestions)
+
+    def _counted(self, count: int) -> str:
+        """«1 отключение», «3 отключения»: the data's noun agreed with the figure."""
+        return counted(count, self.store.message("outage_count_noun"))
 
     def _unknown_street(self, flow: Flow, lines: list[str], suggestions: tuple[str, ...],
                         now: datetime) -> Step:
@@ -212,7 +229,7 @@ class OutageAction(Action):
         others = self._outages(settlement, None, None, now)
         if others:
             lines.append(self.store.message("outage_street_others", settlement=settlement,
-                                            count=len(others)))
+                                            outages=self._counted(len(others))))
         lines.append(self.store.message("outage_report"))
         if not similar and not others:
             return Step("\n".join(lines), suggestions=suggestions)

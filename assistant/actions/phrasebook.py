@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from ..store import KnowledgeStore
+from ..text import morph
 from .views import rows, view
 
 SUGGESTION_SEPARATOR = "|"
@@ -54,3 +55,9 @@ def format_rubles(amount: float) -> str:
 
 def format_kw(value: float) -> str:
     return f"{value:g}".replace(".", ",")
+
+
+def counted(count: int, noun: str) -> str:
+    """«1 отключение», «3 отключения», «5 отключений»: the noun agreed with the figure."""
+    agreed = morph().parse(noun)[0].make_agree_with_number(count)
+    return f"{count} {agreed.word if agreed else noun}"
