@@ -12,6 +12,7 @@ from .text import (
     fix_latin,
     is_russian_word,
     lemmas,
+    morph,
     normalize,
     squeeze_repeats,
     strip_markup,
@@ -39,6 +40,8 @@ MAX_HIDDEN_WORDS = 2
 MIN_ENGLISH_SHARE = 0.5
 # Words of a greeting or a thanks beyond the courtesy words themselves («Мария»).
 MAX_SMALL_TALK_OTHER_WORDS = 2
+# Courtesy words that are no greeting or thanks by themselves: «а», «у», «вы», «да».
+FILLER_PARTS_OF_SPEECH = frozenset({"CONJ", "PRCL", "PREP", "NPRO"})
 
 
 @dataclass(frozen=True)
@@ -95,11 +98,25 @@ def is_english(text: str) -> bool:
 
 
 def is_small_talk(text: str) -> bool:
-    """No digits and hardly a word beyond greetings, thanks and polite words."""
+    """No digits and hardly a word beyond greetings, thanks and polite words.
+
+    «Спасибо, Мария» and «пасиб» are small talk; «а телефон?», a word beyond them joined
+    by a particle or conjunction with no greeting or thanks, is a short follow-up question."""
     if DIGIT.search(text):
         return False
-    others = [word for word in lemmas(normalize(text)) if word not in courtesy_words()]
+    found = lemmas(normalize(text))
+    others = [word for word in found if word not in courtesy_words()]
+    if not others:
+        return True
+    courteous = [word for word in found if word in courtesy_words()]
+    if courteous and all(is_filler(word) for word in courteous):
+        return False
     return len(others) <= MAX_SMALL_TALK_OTHER_WORDS
+
+
+@lru_cache(maxsize=1_000)
+def is_filler(word: str) -> bool:
+    return morph().parse(word)[0].tag.POS in FILLER_PARTS_OF_SPEECH
 
 
 def has_known_word(text: str) -> bool:

@@ -69,6 +69,8 @@ def test_words_inside_markup_are_kept(text):
         ("спасибо, 15 кВт", False),
         ("Добрый день, подскажите, когда дадут свет", False),
         ("привет, как подключить дом", False),
+        ("а телефон?", False),
+        ("а сроки?", False),
     ],
 )
 def test_small_talk_has_no_figures_and_hardly_a_word_beyond_courtesy(text, small_talk):
