@@ -111,17 +111,25 @@ def run_compact_log(_args) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # Read from stdin one JSON object per line, so that a whole test set is one call.
+    stdin_commands = (
+        ("classify", run_classify,
+         'JSON lines {"text", "context"} on stdin → ranked labels',
+         """echo '{"text": "сколько стоит подключение"}' | python -m assistant classify"""),
+        ("dialog", run_dialog,
+         'JSON lines {"id", "turns": [{"text"}]} on stdin → replies, one session each',
+         """echo '{"id": "d1", "turns": [{"text": "привет"}]}' | python -m assistant dialog"""),
+        ("mask", run_mask,
+         'JSON lines {"text"} on stdin → {"masked"}, personal data replaced',
+         """echo '{"text": "Меня зовут Иван"}' | python -m assistant mask"""),
+    )
     parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser(
-        "classify", help='JSON lines {"text", "context"} on stdin → ranked labels'
-    ).set_defaults(run=run_classify)
-    commands.add_parser(
-        "dialog", help='JSON lines {"id", "turns": [{"text"}]} → replies, one session each'
-    ).set_defaults(run=run_dialog)
-    commands.add_parser(
-        "mask", help='JSON lines {"text"} on stdin → {"masked"}, personal data replaced'
-    ).set_defaults(run=run_mask)
+    for name, run, summary, example in stdin_commands:
+        commands.add_parser(
+            name, help=summary, description=f"{summary}.\n\nExample:\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        ).set_defaults(run=run)
     ask = commands.add_parser("ask", help="print the reply to one message")
     ask.add_argument("text", nargs="+", help="the client's message")
     ask.set_defaults(run=run_ask)
