@@ -66,6 +66,20 @@ def parse_day(text: str, today: date) -> date | None:
     return numeric_date(text or "", today) or worded_date(text or "", today)
 
 
+# «в 11», «в 11:00», «в 14.00» — but not «в 15 кВт» or «в 10 утра» (asked instead).
+TIME_AFTER_V = re.compile(r"(?:^|\s)в\s+([01]?\d|2[0-3])(?:[:.](\d{2}))?(?![\d.:]|\s*[^\W\d_])",
+                          re.IGNORECASE)
+
+
+def time_in_request(text: str) -> time | None:
+    """The time in a message that asks for more than a time («на 08.12 в 11:00»): only
+    one said with «в», as the message's other figures are kW, dates and house numbers."""
+    for hour, minute in TIME_AFTER_V.findall(text or ""):
+        if int(minute or 0) < 60:
+            return time(int(hour), int(minute or 0))
+    return None
+
+
 def parse_time(text: str) -> time | None:
     """«10:30», «в 10», «14.00»; a date such as «15.12» is not a time."""
     for hour, minute in TIME_OF_DAY.findall(text or ""):

@@ -353,6 +353,35 @@ def test_a_weekday_is_read_as_the_next_such_day(manager, bookings_url, weekday, 
     assert replies[-1].text == manager.store.message("booking_ask_time", date=day)
 
 
+def test_a_day_and_time_in_the_first_message_are_not_asked_again(manager, bookings_url):
+    replies = talk(manager, "Запишите меня в Подольск на 08.12 в 11:00", "Другой вопрос",
+                   "Анна Иванова", PHONE)
+
+    asked_name, done = replies[1], replies[-1]
+    assert replies[0].action == "appointment"
+    assert asked_name.text == manager.store.message("booking_ask_name_slot_free",
+                                                    date="08.12", time="11:00")
+    assert "08.12 в 11:00" in done.text and CODE.search(done.text)
+
+
+def test_a_first_message_day_the_office_is_closed_is_refused_after_the_topic(
+    manager, bookings_url
+):
+    replies = talk(manager, "Хочу записаться в Подольск на субботу в 10:00",
+                   "Другой вопрос", "08.12")
+
+    refused, time_asked = replies[1:]
+    assert "05.12 офис не принимает" in refused.text
+    assert time_asked.text == manager.store.message("booking_ask_time", date="08.12")
+
+
+def test_a_power_in_the_first_message_is_not_taken_for_a_time(manager, bookings_url):
+    replies = talk(manager, "Хочу записаться на консультацию в Подольск на 08.12 по "
+                   "подключению 15 кВт", "Подключение к электросетям")
+
+    assert replies[-1].text == manager.store.message("booking_ask_time", date="08.12")
+
+
 def test_a_slot_that_already_passed_today_is_refused(manager, bookings_url):
     replies = talk(manager, *OTHER_QUESTION, "сегодня", "09:30")
 

@@ -9,13 +9,13 @@ phone; three wrong answers end such changes for the chat, five in a day for the 
 
 import logging
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from rapidfuzz import fuzz, process
 
 from .. import settings
 from ..bookings import Booking, BookingBook, SlotTakenError, open_book, phone_matches
-from ..dates import parse_day, parse_time
+from ..dates import parse_day, parse_time, time_in_request
 from ..mask import mask_text
 from ..mask_patterns import PHONE_PATTERN
 from ..offices import FALLBACK, cell, find_offices
@@ -73,6 +73,8 @@ class AppointmentAction(Action):
             flow.slots["mode"] = "move" if MOVE_PATTERN.search(text) else "cancel"
             return self._read_code(flow, text, answering=False)
         flow.slots["mode"] = "book"
+        # «Запишите в Подольск на 08.12 в 11:00»: the day and time wait for the topic.
+        flow.slots["wanted"] = (parse_day(text, self.clock().date()), time_in_request(text))
         return self._read_office(flow, text, answering=False)
 
     def resume(self, flow: Flow, text: str) -> Step:
@@ -143,7 +145,10 @@ class AppointmentAction(Action):
         # A topic of the list is kept as its title; free words are stored masked.
         chosen = best[0] if best and best[1] >= TOPIC_SCORE else mask_text(cleaned)
         flow.slots["topic"] = chosen
-        return self._ask_day(flow, "booking_ask_date")
+        day, wanted = flow.slots.pop("wanted", (None, None))
+        if day is None:
+            return self._ask_day(flow, "booking_ask_date")
+        return self._take_day(flow, day, wanted)
 
     def _ask_day(self, flow: Flow, key: str, **values) -> Step:
         slots = self._slots(flow.slots["office"])
@@ -152,10 +157,14 @@ class AppointmentAction(Action):
         return Step(self.store.message(key, **values), done=False, suggestions=days)
 
     def _read_day(self, flow: Flow, text: str) -> Step:
-        slots = self._slots(flow.slots["office"])
-        day = parse_day(text, slots.now.date())
+        day = parse_day(text, self.clock().date())
         if day is None:
             return self._ask_day_again(flow, "booking_date_not_read")
+        return self._take_day(flow, day)
+
+    def _take_day(self, flow: Flow, day: date, wanted: time | None = None) -> Step:
+        """The day if the office receives then, and the time if one was said already."""
+        slots = self._slots(flow.slots["office"])
         problem = slots.day_problem(day)
         if problem:
             # A date was read: the refusal is an answer, not a reason to leave the flow.
@@ -165,6 +174,8 @@ class AppointmentAction(Action):
                 closed=cell(flow.slots["office"].get("closed_days")) or "—",
             )
         flow.slots["day"] = day
+        if wanted is not None:
+            return self._take_time(flow, wanted, said_before=True)
         return self._ask_time(flow, "booking_ask_time")
 
     def _ask_day_again(self, flow: Flow, key: str, **values) -> Step:
@@ -182,12 +193,17 @@ class AppointmentAction(Action):
         return Step(text, done=False, understood=understood, suggestions=times)
 
     def _read_time(self, flow: Flow, text: str) -> Step:
-        slots = self._slots(flow.slots["office"])
-        if parse_day(text, slots.now.date()):
+        if parse_day(text, self.clock().date()):
             return self._read_day(flow, text)
         wanted = parse_time(text)
         if wanted is None:
             return self._ask_time(flow, "booking_time_not_read", understood=False)
+        return self._take_time(flow, wanted)
+
+    def _take_time(self, flow: Flow, wanted: time, said_before: bool = False) -> Step:
+        """The time if it is free; said_before: named in the opening message, so the
+        reply confirms it before asking the name."""
+        slots = self._slots(flow.slots["office"])
         problem = slots.time_problem(flow.slots["day"], wanted)
         if problem:
             # A time was read: refused, but still an answer to the question.
@@ -197,6 +213,9 @@ class AppointmentAction(Action):
         flow.slots["time"] = wanted
         if flow.slots["mode"] == "move":
             return self._move(flow)
+        if said_before:
+            return self._ask(flow, "name", "booking_ask_name_slot_free",
+                             date=format_day(flow.slots["day"]), time=format_time(wanted))
         return self._ask(flow, "name", "booking_ask_name")
 
     def _read_name(self, flow: Flow, text: str) -> Step:
