@@ -1,5 +1,6 @@
 """`python -m bench`: all figures, as a table and in artifacts/bench.json."""
 
+import argparse
 import json
 import logging
 from datetime import datetime, timezone
@@ -64,44 +65,85 @@ def format_table(sections: list[tuple[str, list[tuple[str, str]]]]) -> str:
     return "\n".join(lines[1:])
 
 
-def main() -> None:
+# In the order they run: the cold start first, as its memory figure is the high-water mark
+# of this process's children.
+SECTIONS = ("cold_start", "quality", "latency", "masking", "analytics", "api_load",
+            "chat_load")
+MEASURES = {"cold_start": measure_cold_start, "quality": read_quality,
+            "latency": measure_latency, "masking": masking_figures,
+            "analytics": analytics_figures, "api_load": api_load_figures,
+            "chat_load": load_figures}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Measure quality, speed, memory and load; print a table and, when "
+                    f"every section ran, write {BENCH_JSON.relative_to(settings.ROOT)}.",
+    )
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, metavar="SECTION",
+                        default=list(SECTIONS),
+                        help=f"measure only these sections: {', '.join(SECTIONS)}")
+    return parser.parse_args(argv)
+
+
+def table_sections(figures: dict) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The printed sections of the figures measured, in the table's usual order."""
+    sections = []
+    if "quality" in figures:
+        quality = figures["quality"]
+        sections.append((f"Quality on the test split (read from {quality['source']}, "
+                         f"{quality['model']['test_size']} messages)", quality_rows(quality)))
+    if "latency" in figures:
+        latency = figures["latency"]
+        sections.append((f"Reply latency: {latency['messages']} test messages, a new "
+                         f"session every {latency['session_length']}", latency_rows(latency)))
+    if "cold_start" in figures:
+        sections.append(("Cold start in a fresh process (file cache warm)",
+                         cold_rows(figures["cold_start"])))
+    if "masking" in figures:
+        masking = figures["masking"]
+        sections.append((f"Masking on {masking['messages']} labelled messages",
+                         masking_rows(masking)))
+    if "analytics" in figures:
+        analytics = figures["analytics"]
+        sections.append((f"Analyst pages' queries over {TURNS_COUNT:,} synthetic turns "
+                         f"(target {analytics['target_s']:.0f} s each)",
+                         analytics_rows(analytics)))
+    if "api_load" in figures:
+        api_load = figures["api_load"]
+        sections.append((f"HTTP API on loopback, {api_load['workers']} uvicorn workers, "
+                         f"{api_load['seconds_per_level']} s per level",
+                         api_load_rows(api_load)))
+    if "chat_load" in figures:
+        sections.append(("Chat page in Chromium, concurrent Streamlit sessions",
+                         load_rows(figures["chat_load"])))
+    sections.append(("Machine", machine_rows(figures["machine"])))
+    return sections
+
+
+def main(argv: list[str] | None = None) -> None:
+    chosen = parse_args(argv).only
     logging.basicConfig(level=logging.WARNING)
     # Checked first: the API load needs wrk, and the figures before it take minutes.
-    try:
-        require_wrk()
-    except RuntimeError as error:
-        raise SystemExit(f"python -m bench: {error}") from None
+    if "api_load" in chosen:
+        try:
+            require_wrk()
+        except RuntimeError as error:
+            raise SystemExit(f"python -m bench: {error}") from None
     # The load is read before this run adds to it.
-    machine = describe_machine()
-    # Before any other child: the memory figure is the children's high-water mark.
-    cold = measure_cold_start()
-    quality = read_quality()
-    latency = measure_latency()
-    masking = masking_figures()
-    analytics = analytics_figures()
-    api_load = api_load_figures()
-    chat_load = load_figures()
-
-    count, every = latency["messages"], latency["session_length"]
-    print(format_table([
-        (f"Quality on the test split (read from {quality['source']}, "
-         f"{quality['model']['test_size']} messages)", quality_rows(quality)),
-        (f"Reply latency: {count} test messages, a new session every {every}",
-         latency_rows(latency)),
-        ("Cold start in a fresh process (file cache warm)", cold_rows(cold)),
-        (f"Masking on {masking['messages']} labelled messages", masking_rows(masking)),
-        (f"Analyst pages' queries over {TURNS_COUNT:,} synthetic turns "
-         f"(target {analytics['target_s']:.0f} s each)", analytics_rows(analytics)),
-        (f"HTTP API on loopback, {api_load['workers']} uvicorn workers, "
-         f"{api_load['seconds_per_level']} s per level", api_load_rows(api_load)),
-        ("Chat page in Chromium, concurrent Streamlit sessions", load_rows(chat_load)),
-        ("Machine", machine_rows(machine)),
-    ]))
-
     figures = {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-               "quality": quality, "latency": latency, "cold_start": cold,
-               "masking": masking, "analytics": analytics, "api_load": api_load,
-               "chat_load": chat_load, "machine": machine}
+               "machine": describe_machine()}
+    for section in SECTIONS:
+        if section in chosen:
+            figures[section] = MEASURES[section]()
+
+    print(format_table(table_sections(figures)))
+    if len(chosen) < len(SECTIONS):
+        # A part of a run must not stand in the file for a whole one.
+        kept = BENCH_JSON.relative_to(settings.ROOT)
+        print(f"\na part of the sections: {kept} is left as it was")
+        return
     BENCH_JSON.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(figures, indent=2, ensure_ascii=False)
     BENCH_JSON.write_text(text, encoding="utf-8")
