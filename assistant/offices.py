@@ -19,6 +19,8 @@ OWN, NEAREST, NEARBY, FALLBACK = "own", "nearest", "nearby", "fallback"
 # «Троицкий (Москва)» is matched as «Троицкий».
 NOTE_IN_BRACKETS = re.compile(r"\s*\(.*?\)")
 HEAD_OFFICE_SOURCE = "public"
+# Rows standing in for the company directory until its export replaces the file.
+SAMPLE_SOURCE = "sample"
 EARTH_RADIUS_KM = 6371.0
 NEARBY_SHOWN = 3
 DISTANCE = "distance_km"
@@ -162,3 +164,8 @@ def head_offices(offices: pd.DataFrame) -> pd.DataFrame:
     """The offices the directory marks as public facts; the first row if none is."""
     public = offices[offices["source"] == HEAD_OFFICE_SOURCE]
     return public if not public.empty else offices.head(1)
+
+
+def is_unconfirmed(office: dict) -> bool:
+    """True for an office whose address and hours no public source confirms."""
+    return office.get("source") == SAMPLE_SOURCE

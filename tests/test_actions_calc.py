@@ -381,6 +381,21 @@ def test_implementation_deadline_of_thirty_working_days(manager, session):
     assert "не позднее 22.12.2026" in due.text
 
 
+def test_an_unknown_distance_gives_the_common_term_not_the_shortest(manager, session):
+    open_topic(
+        manager,
+        session,
+        "Какой срок выполнения мероприятий по техприсоединению?",
+        "tp_implementation_deadlines",
+    )
+    say(manager, session, "физлицо, 15 квт")
+    say(manager, session, "0,4")
+    rule = say(manager, session, "Не знаю")
+
+    assert "30 рабочих дней" not in rule.text.split("\n")[0]
+    assert question(manager, "term_assumed_distance") in rule.text
+
+
 def test_a_large_business_gets_the_one_year_term_without_small_questions(
     manager, session
 ):

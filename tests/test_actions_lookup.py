@@ -247,6 +247,16 @@ def test_offices_of_a_town_with_hours_and_open_now(manager):
     assert "Сейчас открыт, до 12:00." in answer.text
 
 
+def test_a_stand_in_office_row_is_said_to_be_unconfirmed(manager, knowledge_store):
+    (district,) = talk(manager, "Адрес офиса в Ногинске")
+    (head,) = talk(manager, "Где ваш офис в Москве?")
+
+    unconfirmed = knowledge_store.message("office_next_unconfirmed")
+    assert district.text.endswith(unconfirmed)
+    assert unconfirmed not in head.text
+    assert head.text.endswith(knowledge_store.message("office_next"))
+
+
 def test_a_town_without_an_office_gets_its_districts(manager, knowledge_store):
     asked, answer = talk(manager, "Где находится ваш офис?", "Климовск")
 
@@ -295,6 +305,7 @@ def test_a_booking_gives_a_code_and_keeps_the_phone_masked(manager, bookings_url
     assert replies[2].suggestions == ["03.12", "04.12", "07.12"]
     assert "04.12 в 10:30" in replies[-1].text
     assert CODE.search(replies[-1].text)
+    assert manager.store.message("booking_office_unconfirmed") in replies[-1].text
     assert replies[-1].masked_text == "<PHONE>" and replies[-2].masked_text == "<PER>"
     with sqlite3.connect(bookings_url.removeprefix("sqlite:///")) as database:
         query = "SELECT phone_masked, phone_hash FROM bookings"

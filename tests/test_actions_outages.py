@@ -62,6 +62,7 @@ def test_works_going_on_are_current_until_their_end_then_overdue(dialog_manager,
     (answer,) = talk(at_hour, "Когда дадут свет? Внуково, ул. Дачная, 40")
 
     assert said in answer.text and not_said not in answer.text
+    assert "сейчас отключений в наших сведениях нет" not in answer.text
 
 
 def test_a_planned_outage_is_coming_before_it_starts_and_gone_after_it_ends(
@@ -72,6 +73,8 @@ def test_a_planned_outage_is_coming_before_it_starts_and_gone_after_it_ends(
 
     assert "Плановое отключение (ул. Вокзальная, д. 20, 30, 36): с 04.12 09:00" in coming.text
     assert "Сейчас идёт" not in coming.text
+    assert coming.text.startswith("По адресу «Тучково, ул. Вокзальная, д. 30» сейчас "
+                                  "отключений в наших сведениях нет. Запланировано")
     assert "04.12 09:00" not in gone.text
 
 
@@ -94,7 +97,8 @@ def test_an_unknown_street_offers_the_settlements_outages(manager):
 
     assert "На других улицах населённого пункта «Подольск» — " in unknown.text
     assert unknown.suggestions == ["Все улицы"]
-    assert "По адресу «Подольск» — " in listed.text
+    assert "По адресу «Подольск» сейчас отключений в наших сведениях нет. Запланировано — " \
+        in listed.text
 
 
 def test_a_misspelt_street_is_offered_as_the_street_it_resembles(manager):
@@ -211,16 +215,18 @@ def test_a_street_alone_after_an_answer_is_looked_up_in_the_same_settlement(mana
     *_, answer = talk(manager, "Падольск, улица Вокзальня 15, нет света",
                       "А на улице Центральной когда будет отключение света?")
 
-    assert "По адресу «Подольск, ул. Центральная» — 1 отключение:" in answer.text
+    assert "«Подольск, ул. Центральная» сейчас отключений в наших сведениях нет. " \
+        "Запланировано — 1 отключение:" in answer.text
 
 
 def test_a_house_number_after_an_answer_narrows_it_to_that_house(manager):
     first, inside, outside = talk(manager, "Будет отключение в Ступино на улице Вокзальной?",
                                   "дом 15", "д. 50")
 
-    assert "«Ступино, ул. Вокзальная» — 1 отключение:" in first.text
+    assert "«Ступино, ул. Вокзальная» сейчас отключений в наших сведениях нет" in first.text
     assert inside.action == outside.action == "outages"
-    assert "«Ступино, ул. Вокзальная, д. 15» — 1 отключение:" in inside.text
+    assert "«Ступино, ул. Вокзальная, д. 15» сейчас" in inside.text
+    assert "Запланировано — 1 отключение:" in inside.text
     assert "«Ступино, ул. Вокзальная, д. 50»" in outside.text
     assert "отключение:" not in outside.text
 

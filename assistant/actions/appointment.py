@@ -18,7 +18,7 @@ from ..bookings import Booking, BookingBook, SlotTakenError, open_book, phone_ma
 from ..dates import parse_day, parse_time, time_in_request
 from ..mask import mask_text
 from ..mask_patterns import PHONE_PATTERN
-from ..offices import FALLBACK, cell, find_offices
+from ..offices import FALLBACK, cell, find_offices, is_unconfirmed
 from ..slots import (
     BOOKING_DAYS,
     CLOSED,
@@ -241,7 +241,10 @@ class AppointmentAction(Action):
             return self._slot_just_taken(flow, slot)
         log.info("booked a consultation at office %s", office["office_id"])
         self._trust(flow, booking.code)
-        return Step(self._booking_text("booking_done", booking, office))
+        text = self._booking_text("booking_done", booking, office)
+        if is_unconfirmed(office):
+            text += "\n" + self.store.message("booking_office_unconfirmed")
+        return Step(text)
 
     def _slot_just_taken(self, flow: Flow, slot: datetime) -> Step:
         log.info("slot %s was taken by another client meanwhile", slot)

@@ -14,6 +14,7 @@ from ..offices import (
     OfficeMatch,
     cell,
     find_offices,
+    is_unconfirmed,
     prepare_directory,
 )
 from ..places import named_place
@@ -73,7 +74,10 @@ class OfficeAction(Action):
         now = self.clock()
         rows = match.offices.head(MAX_SHOWN).to_dict("records")
         lines = [header, *(self._line(office, now) for office in rows)]
-        lines.append(self.store.message("office_next"))
+        # Stand-in rows are said to be so: a client must not travel on an unchecked address.
+        unconfirmed = any(is_unconfirmed(office) for office in rows)
+        lines.append(self.store.message("office_next_unconfirmed" if unconfirmed
+                                        else "office_next"))
         return "\n".join(lines)
 
     def _line(self, office: dict, now: datetime) -> str:

@@ -195,7 +195,11 @@ class OutageAction(Action):
             return Step("\n".join(lines), suggestions=suggestions)
 
         shown = outages[:SHOWN_OUTAGES]
-        lines.append(self.store.message("outage_found", place=place,
+        # Only planned works ahead: «no outage now» comes first, for a client without power.
+        header = "outage_found"
+        if all(in_moscow(outage["starts_at"]) > now for outage in outages):
+            header = "outage_found_upcoming"
+        lines.append(self.store.message(header, place=place,
                                         outages=self._counted(len(outages))))
         lines += [self._line(outage, now) for outage in shown]
         if len(outages) > SHOWN_OUTAGES:

@@ -19,9 +19,11 @@ CONDITION_SLOTS = ("kw", "applicant", "voltage_kv", "distance")
 # «500» is 300–500 m: near enough only in the countryside.
 DISTANCE_RANKS = {"15": 15, "300": 300, "500": 300, "far": 10**9}
 RURAL_ONLY = "500"
-# An unknown applicant is read as a person connecting a home, the commonest case; other
-# unknown slots count as met. Either way the answer says what it assumed.
-ASSUMED_VALUES = {"applicant": "person"}
+# An unknown applicant is read as a person connecting a home, the commonest case, and an
+# unknown distance as the 300 m of a town: the preferential fee's condition, and not the
+# 15 m that would promise the shortest works. Other unknown slots count as met. Either
+# way the answer says what it assumed.
+ASSUMED_VALUES = {"applicant": "person", "distance": "300"}
 
 
 @dataclass(frozen=True)
