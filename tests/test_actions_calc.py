@@ -365,7 +365,8 @@ def test_a_date_across_the_new_year_holidays_skips_them(manager, session):
     assert "не позднее 19.01.2027" in due.text
 
 
-def test_implementation_deadline_of_thirty_working_days(manager, session):
+def works_term_of_a_home(manager, session, distance: str):
+    """The works' term for a person's 15 kW at 0.4 kV, the distance answered as given."""
     open_topic(
         manager,
         session,
@@ -374,7 +375,11 @@ def test_implementation_deadline_of_thirty_working_days(manager, session):
     )
     say(manager, session, "физлицо, 15 квт")
     say(manager, session, "0,4")
-    rule = say(manager, session, "До 15 м")
+    return say(manager, session, distance)
+
+
+def test_implementation_deadline_of_thirty_working_days(manager, session):
+    rule = works_term_of_a_home(manager, session, "До 15 м")
     due = say(manager, session, "10.11.2026")
 
     assert "30 рабочих дней" in rule.text
@@ -382,15 +387,7 @@ def test_implementation_deadline_of_thirty_working_days(manager, session):
 
 
 def test_an_unknown_distance_gives_the_common_term_not_the_shortest(manager, session):
-    open_topic(
-        manager,
-        session,
-        "Какой срок выполнения мероприятий по техприсоединению?",
-        "tp_implementation_deadlines",
-    )
-    say(manager, session, "физлицо, 15 квт")
-    say(manager, session, "0,4")
-    rule = say(manager, session, "Не знаю")
+    rule = works_term_of_a_home(manager, session, "Не знаю")
 
     assert "30 рабочих дней" not in rule.text.split("\n")[0]
     assert question(manager, "term_assumed_distance") in rule.text
